@@ -1,0 +1,51 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+PORT ?= 8000
+HOST ?= 127.0.0.1
+export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
+
+.PHONY: run test install install-test migrate seed serve lint bench messages clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e ".[postgres,redis]"
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PIP) install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py compilemessages --ignore "$(VENV)" -v 0 || true
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py setup_schedules
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+# Web server and task worker together in the foreground; Ctrl-C stops both.
+run: seed
+	@PORT=$(PORT) HOST=$(HOST) PY=$(PY) bash scripts/run.sh
+
+test: install-test
+	$(PY) manage.py compilemessages --ignore "$(VENV)" -v 0 || true
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans -l en --ignore "$(VENV)/*" --ignore "staticfiles/*"
+	$(PY) manage.py compilemessages --ignore "$(VENV)"
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,48 @@
+from .case import (
+    FINISHED_STATES,
+    OPEN_STATES,
+    Assignment,
+    Case,
+    CaseEvent,
+    CaseSource,
+    CaseState,
+    Clock,
+    Feedback,
+    IdentityAccessLog,
+    LocationSource,
+    ReferenceSequence,
+    ReporterIdentity,
+)
+from .programme import ActionItem, JointMeeting, Milestone, RectificationTask
+from .reference import (
+    Category,
+    ClockKind,
+    DayUnit,
+    DeadlinePolicy,
+    DeadlineSetting,
+    Department,
+    RoutingRule,
+    StaffProfile,
+    Township,
+    WorkCalendarDay,
+    WorkCalendarYear,
+)
+from .work import (
+    ApiClient,
+    ExtensionRequest,
+    ImportJob,
+    Notification,
+    Photo,
+    ReferralBatch,
+    SpotCheck,
+    TaskHeartbeat,
+)
+
+__all__ = [
+    "FINISHED_STATES", "OPEN_STATES", "ActionItem", "ApiClient", "Assignment", "Case", "CaseEvent",
+    "CaseSource", "CaseState", "Category", "Clock", "ClockKind", "DayUnit", "DeadlinePolicy",
+    "DeadlineSetting", "Department", "ExtensionRequest", "Feedback", "IdentityAccessLog", "ImportJob",
+    "JointMeeting", "LocationSource", "Milestone", "Notification", "Photo", "RectificationTask",
+    "ReferenceSequence", "ReferralBatch", "ReporterIdentity", "RoutingRule", "SpotCheck", "StaffProfile",
+    "TaskHeartbeat", "Township", "WorkCalendarDay", "WorkCalendarYear",
+]

@@ -1,0 +1,312 @@
+"""Cases, their assignments, clocks, events and reporter identity."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cases.fields import EncryptedTextField
+
+from .reference import Category, ClockKind, Department, Township
+
+
+class CaseState(models.TextChoices):
+    SUBMITTED = "submitted", _("Waiting for dispatch")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    PENDING_REVIEW = "pending_review", _("Waiting for verification")
+    STAGE_CLOSED = "stage_closed", _("Stage-closed")
+    CLOSED = "closed", _("Closed")
+    REJECTED = "rejected", _("Rejected")
+    MERGED = "merged", _("Merged")
+
+
+OPEN_STATES = (
+    CaseState.SUBMITTED, CaseState.ASSIGNED, CaseState.IN_PROGRESS, CaseState.PENDING_REVIEW,
+)
+FINISHED_STATES = (CaseState.CLOSED, CaseState.STAGE_CLOSED, CaseState.REJECTED, CaseState.MERGED)
+
+
+class CaseSource(models.TextChoices):
+    WEB = "web", _("Citizen (web)")
+    PHONE = "phone", _("Phone")
+    LETTER = "letter", _("Letter")
+    VISIT = "visit", _("Visit")
+    API = "api", _("API")
+    CENTRAL = "central", _("Central inspection referral")
+    PROVINCIAL = "provincial", _("Provincial inspection referral")
+
+
+class LocationSource(models.TextChoices):
+    PIN = "pin", _("Map pin")
+    DEVICE = "device", _("Device location")
+    PHOTO = "photo", _("Photo GPS")
+    GEOCODER = "geocoder", _("Address search")
+    ADDRESS = "address", _("Address text only")
+    IMPORT = "import", _("Imported")
+
+
+class ReferenceSequence(models.Model):
+    """Per-year counter for reference numbers such as HB2026-000153."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__in=OPEN_STATES)
+
+    def public(self):
+        return self.filter(is_public=True).exclude(state=CaseState.MERGED)
+
+
+class Case(models.Model):
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    access_code_hash = models.CharField(max_length=128, blank=True, editable=False)
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    source = models.CharField(_("source"), max_length=20, choices=CaseSource.choices, default=CaseSource.WEB)
+    source_detail = models.CharField(_("channel detail"), max_length=100, blank=True)
+    batch = models.ForeignKey(
+        "cases.ReferralBatch", verbose_name=_("referral batch"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="cases",
+    )
+    batch_sequence = models.PositiveIntegerField(_("sequence in batch"), null=True, blank=True)
+    original_code = models.CharField(_("original case code"), max_length=40, blank=True, db_index=True)
+    is_key_case = models.BooleanField(_("key case"), default=False)
+
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT,
+                                 related_name="cases")
+    subcategory = models.ForeignKey(Category, verbose_name=_("sub-type"), on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="subtype_cases")
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    description = models.TextField(_("what is happening"))
+    observed_at = models.DateTimeField(_("when observed"), null=True, blank=True)
+    polluter_name = models.CharField(_("polluter (if known)"), max_length=200, blank=True)
+    extra = models.JSONField(_("answers to extra questions"), default=dict, blank=True)
+
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    location_source = models.CharField(_("location source"), max_length=20, choices=LocationSource.choices,
+                                       default=LocationSource.ADDRESS)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    township = models.ForeignKey(Township, verbose_name=_("township"), on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="cases")
+
+    state = models.CharField(_("state"), max_length=20, choices=CaseState.choices,
+                             default=CaseState.SUBMITTED, editable=False)
+    # Bumped by every transition: the compare-and-set guard (ENGINEERING rule 4).
+    version = models.PositiveIntegerField(default=0, editable=False)
+    lead_department = models.ForeignKey(Department, verbose_name=_("lead department"),
+                                        on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="lead_cases", editable=False)
+    merged_into = models.ForeignKey("self", verbose_name=_("merged into"), on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="merged_cases", editable=False)
+    rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    redirect_authority = models.CharField(_("where to go instead"), max_length=200, blank=True)
+
+    internal_findings = models.TextField(_("internal findings"), blank=True)
+    reply_text = models.TextField(_("reply to the reporter"), blank=True)
+    public_summary = models.TextField(_("public summary"), blank=True)
+    accountability = models.TextField(_("accountability"), blank=True)
+    is_public = models.BooleanField(_("shown publicly"), default=False)
+    is_sensitive = models.BooleanField(_("coarsen location in public"), default=False)
+    tasks = models.ManyToManyField("cases.RectificationTask", verbose_name=_("rectification tasks"),
+                                   blank=True, related_name="cases")
+
+    received_at = models.DateTimeField(_("received at"), db_index=True)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    result_submitted_at = models.DateTimeField(_("result submitted at"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The earliest running clock's due time: what the lists sort and colour by.
+    next_due_at = models.DateTimeField(_("next due"), null=True, blank=True)
+    is_overdue = models.BooleanField(_("overdue"), default=False)
+    is_supervised = models.BooleanField(_("supervised (escalated)"), default=False)
+    reopen_count = models.PositiveIntegerField(_("times reopened"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["state", "next_due_at"], name="case_state_due"),
+            models.Index(fields=["lead_department", "state"], name="case_dept_state"),
+            models.Index(fields=["category", "state"], name="case_category_state"),
+            models.Index(fields=["township", "state"], name="case_township_state"),
+            models.Index(fields=["source", "state"], name="case_source_state"),
+            models.Index(fields=["latitude", "longitude"], name="case_latlng"),
+            models.Index(fields=["is_public", "received_at"], name="case_public"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "original_code"], name="case_unique_code_in_batch",
+                                    condition=Q(batch__isnull=False)),
+            models.CheckConstraint(condition=Q(latitude__gte=-90, latitude__lte=90) | Q(latitude__isnull=True),
+                                   name="case_latitude_range"),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=-180, longitude__lte=180) | Q(longitude__isnull=True),
+                name="case_longitude_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class ReporterIdentity(models.Model):
+    """Who reported: kept apart from the case, contact data encrypted (PRODUCT §7).
+
+    One case may have several reporters once duplicates are merged or a citizen
+    follows an existing case instead of filing a new one.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reporters")
+    is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    name = EncryptedTextField(_("name"), blank=True)
+    phone = EncryptedTextField(_("phone"), blank=True)
+    email = EncryptedTextField(_("e-mail"), blank=True)
+    ip_address = EncryptedTextField(_("IP address"), blank=True)
+    consented_at = models.DateTimeField(_("consented to privacy notice"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    contact_purged_at = models.DateTimeField(_("contact deleted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reporter identity")
+        verbose_name_plural = _("reporter identities")
+
+
+class IdentityAccessLog(models.Model):
+    """Every view of a reporter identity (PRODUCT §3: every view is logged)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="identity_views")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    viewed_at = models.DateTimeField(auto_now_add=True)
+    purpose = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-viewed_at"]
+
+
+class Assignment(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead department")
+        CO = "co", _("Co-department")
+
+    class State(models.TextChoices):
+        ASSIGNED = "assigned", _("Waiting for acceptance")
+        ACCEPTED = "accepted", _("Accepted")
+        DONE = "done", _("Part submitted")
+        RETURNED = "returned", _("Returned")
+        TRANSFERRED = "transferred", _("Transferred away")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.ASSIGNED)
+    assigned_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    contribution = models.TextField(_("co-department's part"), blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["assigned_at", "pk"]
+        indexes = [models.Index(fields=["department", "is_active"], name="assignment_dept_active")]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(is_active=True, role="lead"),
+                                    name="assignment_one_active_lead"),
+            models.UniqueConstraint(fields=["case", "department"], condition=Q(is_active=True),
+                                    name="assignment_one_active_per_department"),
+        ]
+
+
+class Clock(models.Model):
+    """One running deadline. The sweep reads only rows whose next threshold passed:
+    partial indexes make its cost follow the crossings, not the table size."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="clocks")
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, null=True, blank=True,
+                                   related_name="clocks")
+    action_item = models.ForeignKey("cases.ActionItem", on_delete=models.CASCADE, null=True, blank=True,
+                                    related_name="clocks")
+    kind = models.CharField(max_length=20, choices=ClockKind.choices)
+    started_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    warn_at = models.DateTimeField()
+    escalate_at = models.DateTimeField()
+    original_due_at = models.DateTimeField(null=True, blank=True)  # before extensions
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    warned_at = models.DateTimeField(null=True, blank=True)
+    overdue_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        indexes = [
+            models.Index(fields=["warn_at"], name="clock_pending_warning",
+                         condition=Q(stopped_at__isnull=True, warned_at__isnull=True)),
+            models.Index(fields=["due_at"], name="clock_pending_overdue",
+                         condition=Q(stopped_at__isnull=True, overdue_at__isnull=True)),
+            models.Index(fields=["escalate_at"], name="clock_pending_escalation",
+                         condition=Q(stopped_at__isnull=True, escalated_at__isnull=True)),
+            models.Index(fields=["case", "kind"], name="clock_case_kind"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "assignment", "kind"], name="clock_one_running",
+                                    condition=Q(stopped_at__isnull=True, action_item__isnull=True)),
+        ]
+
+
+class CaseEvent(models.Model):
+    """Append-only log of everything that happened to a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=40, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    actor_department = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    is_public = models.BooleanField(default=False)
+    public_text = models.TextField(blank=True)
+    internal_text = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    # Makes the sweep's "one event per crossing" a database guarantee.
+    dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["case", "created_at"], name="event_case_time")]
+
+    def save(self, *args, **kwargs):
+        # Integrity guard, not business logic: the log is append-only.
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("CaseEvent is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("CaseEvent is append-only")
+
+
+class Feedback(models.Model):
+    class Rating(models.IntegerChoices):
+        SATISFIED = 3, _("Satisfied")
+        BASICALLY = 2, _("Basically satisfied")
+        UNSATISFIED = 1, _("Unsatisfied")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="feedback")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]

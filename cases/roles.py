@@ -1,0 +1,52 @@
+"""Staff roles (PRODUCT §3). A role is a Django group; a user's department is on
+their StaffProfile. Every access decision asks these functions."""
+
+from django.utils.translation import gettext_lazy as _
+
+INTAKE = "intake_officer"
+HANDLER = "department_handler"
+HEAD = "department_head"
+SUPERVISOR = "supervisor"
+EDITOR = "editor"
+ADMINISTRATOR = "administrator"
+
+ROLE_LABELS = {
+    INTAKE: _("Intake officer"),
+    HANDLER: _("Department handler"),
+    HEAD: _("Department head"),
+    SUPERVISOR: _("Supervisor"),
+    EDITOR: _("Editor"),
+    ADMINISTRATOR: _("Administrator"),
+}
+
+
+def roles_of(user) -> frozenset[str]:
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_portal_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            cached |= {ADMINISTRATOR}
+        user._portal_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def department_of(user):
+    if user is None or not user.is_authenticated:
+        return None
+    profile = getattr(user, "staff_profile", None)
+    return profile.department if profile else None
+
+
+def department_id_of(user) -> int | None:
+    if user is None or not user.is_authenticated:
+        return None
+    try:
+        return user.staff_profile.department_id
+    except Exception:  # no profile: not a department member
+        return None

@@ -1,0 +1,293 @@
+"""Settings shared by every profile.
+
+Everything that differs between machines comes from environment variables with a
+safe default: SQLite + the django-q2 ORM broker + local files when nothing is set;
+DATABASE_URL, REDIS_URL and the S3 variables switch to PostgreSQL, Redis and object
+storage (ENGINEERING rule 9).
+"""
+
+import os
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+env = environ.Env()
+
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "cases",
+    "cms",
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django_filters",
+    "django_q",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wagtail.contrib.settings.context_processors.settings",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "portal.wsgi.application"
+
+# --- Database -----------------------------------------------------------------
+# SQLite: WAL + IMMEDIATE transactions + a busy timeout. Deferred transactions hit
+# "database is locked" under concurrent read-then-write (ENGINEERING §4).
+SQLITE_PATH = env("SQLITE_PATH", default=str(BASE_DIR / "db.sqlite3"))
+DATABASE_URL = env("DATABASE_URL", default="")
+
+
+def database_from_env(url: str, sqlite_path: str) -> dict:
+    if url:
+        db = environ.Env.db_url_config(url)
+        if db["ENGINE"] == "django.db.backends.postgresql":
+            db.setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+            db.setdefault("CONN_HEALTH_CHECKS", True)
+        if db["ENGINE"] == "django.db.backends.sqlite3":
+            db["OPTIONS"] = {**SQLITE_OPTIONS, **db.get("OPTIONS", {})}
+        return db
+    return {"ENGINE": "django.db.backends.sqlite3", "NAME": sqlite_path, "OPTIONS": dict(SQLITE_OPTIONS)}
+
+
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+}
+
+DATABASES = {"default": database_from_env(DATABASE_URL, SQLITE_PATH)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache and task queue ----------------------------------------------------------
+REDIS_URL = env("REDIS_URL", default="")
+
+
+def caches_from_env(redis_url: str) -> dict:
+    if redis_url:
+        return {
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url},
+            # django-ratelimit needs atomic increments shared by all processes.
+            "ratelimit": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url},
+        }
+    return {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal-default"},
+        # Single machine: one web process with threads shares this counter.
+        "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal-ratelimit"},
+    }
+
+
+def q_cluster_from_env(redis_url: str) -> dict:
+    conf = {
+        "name": "portal",
+        "workers": env.int("Q_WORKERS", default=2),
+        "timeout": 60,
+        "retry": 120,  # must exceed timeout, or a slow task runs twice
+        "max_attempts": 5,
+        "catch_up": False,
+        "queue_limit": 50,
+        "label": "Django Q2",
+        "save_limit": 500,
+        "ack_failures": True,
+        "poll": 1,
+    }
+    if redis_url:
+        conf["redis"] = redis_url
+    else:
+        conf["orm"] = "default"
+    return conf
+
+
+CACHES = caches_from_env(REDIS_URL)
+RATELIMIT_USE_CACHE = "ratelimit"
+Q_CLUSTER = q_cluster_from_env(REDIS_URL)
+
+# --- Auth ------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "wagtailadmin_login"
+
+# --- I18N ------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+
+# --- Static and media ------------------------------------------------------------
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+STATIC_URL = "/static/"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_URL = "/media/"
+# Citizen originals never sit under MEDIA_ROOT: they are served only through
+# permission-checked views (PRODUCT §7).
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media")))
+
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+
+
+def storages_from_env(bucket: str) -> dict:
+    static = {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}
+    if bucket:
+        options = {
+            "bucket_name": bucket,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "access_key": env("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        }
+        return {
+            "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**options, "location": "public"}},
+            "private": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**options, "location": "private"}},
+            "staticfiles": static,
+        }
+    return {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+        },
+        "staticfiles": static,
+    }
+
+
+STORAGES = storages_from_env(AWS_STORAGE_BUCKET_NAME)
+if AWS_STORAGE_BUCKET_NAME:
+    # MinIO/OBS/Ceph reject boto3>=1.36's default checksums (ENGINEERING §4).
+    os.environ.setdefault("AWS_REQUEST_CHECKSUM_CALCULATION", "when_required")
+    os.environ.setdefault("AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required")
+
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- Wagtail ---------------------------------------------------------------------
+WAGTAIL_SITE_NAME = "生态环境督察整改平台"
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://localhost:8000")
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAIL_I18N_ENABLED = False
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # no request leaves the deployment (PRODUCT §7)
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
+WAGTAILEMBEDS_FINDERS = []  # oEmbed would call third-party hosts
+
+# --- E-mail and SMS --------------------------------------------------------------
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@rectification.example.org")
+SMS_BACKEND = env("SMS_BACKEND", default="cases.sms.LogSmsBackend")
+
+# --- Portal ----------------------------------------------------------------------
+# Key for contact data encrypted at rest; derived from SECRET_KEY when not set.
+FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
+PORTAL_REFERENCE_PREFIX = env("PORTAL_REFERENCE_PREFIX", default="HB")
+PORTAL_CONTACT_RETENTION_DAYS = env.int("PORTAL_CONTACT_RETENTION_DAYS", default=365)
+PORTAL_GEOCODER_DOMAIN = env("PORTAL_GEOCODER_DOMAIN", default="nominatim.openstreetmap.org")
+PORTAL_GEOCODER_SCHEME = env("PORTAL_GEOCODER_SCHEME", default="https")
+PORTAL_MAP_TILE_URL = env("PORTAL_MAP_TILE_URL", default="")
+PORTAL_MAP_TILE_KEY = env("PORTAL_MAP_TILE_KEY", default="")
+PORTAL_MAP_ATTRIBUTION = env("PORTAL_MAP_ATTRIBUTION", default="© 天地图 Tianditu")
+PORTAL_CITY_NAME = env("PORTAL_CITY_NAME", default="清河市")
+PORTAL_TASK_HEARTBEAT_MAX_AGE = env.int("PORTAL_TASK_HEARTBEAT_MAX_AGE", default=300)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- Security headers (public pages; PRODUCT §7) -----------------------------------
+MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
+INSTALLED_APPS.append("csp")
+CONTENT_SECURITY_POLICY = {
+    # The Wagtail admin ships inline scripts; the public site does not.
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "SAMEORIGIN"
+PERMISSIONS_POLICY = "camera=(self), geolocation=(self), microphone=(), payment=(), usb=()"
+MIDDLEWARE.append("portal.middleware.PermissionsPolicyMiddleware")

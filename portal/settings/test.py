@@ -1,0 +1,24 @@
+"""Test profile used by pytest. DATABASE_URL / REDIS_URL still switch backends."""
+
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import Q_CLUSTER, STORAGES
+
+DEBUG = False
+SECRET_KEY = "test-key-not-secret-0123456789abcdefghijklmnopqrstuvwxyz"
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+_tmp = Path(tempfile.mkdtemp(prefix="portal-test-"))
+MEDIA_ROOT = _tmp / "media"
+PRIVATE_MEDIA_ROOT = _tmp / "private"
+STORAGES = {
+    **STORAGES,
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(MEDIA_ROOT)}},
+    "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)}},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Tasks run inline unless a test starts a real cluster (tests/cases/test_worker.py).
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}

@@ -1,0 +1,91 @@
+"""Factory functions for tests. Append new factories; do not change existing ones' behaviour."""
+
+import itertools
+from datetime import date
+
+from django.contrib.auth.models import Group, User
+
+from cases import roles
+from cases.data.cn_calendar import SCHEDULES, official_days
+from cases.models import (
+    Category,
+    DeadlinePolicy,
+    Department,
+    RoutingRule,
+    StaffProfile,
+    Township,
+    WorkCalendarDay,
+    WorkCalendarYear,
+)
+
+_seq = itertools.count(1)
+
+
+def department(name=None, kind=Department.Kind.BUREAU, **kw) -> Department:
+    n = next(_seq)
+    return Department.objects.create(code=kw.pop("code", f"dept-{n}"), name=name or f"部门{n}", kind=kind, **kw)
+
+
+def square(lon0: float, lat0: float, size: float = 0.1) -> dict:
+    """A GeoJSON square polygon with its south-west corner at (lon0, lat0)."""
+    ring = [[lon0, lat0], [lon0 + size, lat0], [lon0 + size, lat0 + size], [lon0, lat0 + size], [lon0, lat0]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def township(name=None, boundary=None, government=None, **kw) -> Township:
+    n = next(_seq)
+    return Township.objects.create(code=kw.pop("code", f"town-{n}"), name=name or f"乡镇{n}",
+                                   boundary=boundary or {}, government=government, **kw)
+
+
+def category(name=None, parent=None, **kw) -> Category:
+    n = next(_seq)
+    return Category.objects.create(code=kw.pop("code", f"cat-{n}"), name=name or f"类别{n}", parent=parent, **kw)
+
+
+def rule(department, category=None, township=None, **kw) -> RoutingRule:
+    return RoutingRule.objects.create(department=department, category=category, township=township, **kw)
+
+
+def user(username=None, role=None, department=None, password="pw-Portal-123", **kw) -> User:
+    n = next(_seq)
+    u = User.objects.create_user(username=username or f"user{n}", password=password, **kw)
+    if role:
+        u.groups.add(Group.objects.get_or_create(name=role)[0])
+    if department is not None or role in (roles.HANDLER, roles.HEAD, roles.INTAKE):
+        StaffProfile.objects.create(user=u, department=department)
+    return u
+
+
+def calendar(years=(2025, 2026)) -> None:
+    """Seed the official calendar for the given years (idempotent)."""
+    for year in years:
+        holidays, workdays = official_days(year)
+        WorkCalendarYear.objects.get_or_create(year=year, defaults={"source": SCHEDULES[year]["source"]})
+        for d, name in holidays:
+            WorkCalendarDay.objects.get_or_create(date=d, defaults={"kind": "holiday", "name": name})
+        for d, name in workdays:
+            WorkCalendarDay.objects.get_or_create(date=d, defaults={"kind": "workday", "name": name})
+
+
+def provisional_year(year: int) -> None:
+    """A year known only by weekends, for tests that need coverage but no holidays."""
+    WorkCalendarYear.objects.get_or_create(year=year, defaults={"is_provisional": True})
+
+
+def default_policies() -> None:
+    for clock, amount, unit, limit in [
+        ("dispatch", 1, "working", None),
+        ("accept", 2, "working", None),
+        ("acknowledge", 15, "calendar", 15),
+        ("handling", 15, "working", 60),
+        ("batch_reply", 10, "calendar", None),
+        ("action_item", 10, "working", None),
+    ]:
+        DeadlinePolicy.objects.get_or_create(clock=clock, source="", category=None,
+                                             defaults={"amount": amount, "unit": unit,
+                                                       "statutory_limit_days": limit})
+
+
+def d(s: str) -> date:
+    return date.fromisoformat(s)

@@ -17,9 +17,4 @@ def _media_tmp(settings, tmp_path):
         "private": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                     "OPTIONS": {"location": str(tmp_path / "private")}},
     }
-    from django.core.files.storage import storages
-
-    storages._storages = {}
-    storages.backends  # noqa: B018 - re-read settings
     yield
-    storages._storages = {}

@@ -3,7 +3,7 @@
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +12,21 @@ from .case import Assignment, Case, CaseSource
 
 
 
+class PrivateStorage(Storage):
+    """Resolves STORAGES["private"] on every use, so settings changes (tests,
+    S3 in production) apply to fields declared at import time."""
+
+    def __getattribute__(self, name):
+        if name.startswith("__"):
+            return object.__getattribute__(self, name)
+        return getattr(storages["private"], name)
+
+
+_private = PrivateStorage()
+
+
 def private_storage():
-    return storages["private"]
+    return _private
 
 
 def _private_name(instance, filename):

@@ -1,0 +1,114 @@
+"""Clocks (PRODUCT §6): which policy applies, when a clock is due, warned and
+escalated, and the bookkeeping the workflow does when clocks start and stop.
+
+The time arithmetic is pure (`clock_times`); the rest reads and writes Clock rows
+inside the caller's transaction.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Min, Q
+
+from cases.calendar import WorkCalendar, due_after, end_of_day, local_date, shift_working_days
+from cases.models import Case, Clock, ClockKind, DayUnit, DeadlinePolicy
+
+# PRODUCT §6 defaults, used when an administrator has not entered a policy row.
+DEFAULTS = {
+    ClockKind.DISPATCH: (1, DayUnit.WORKING, None),
+    ClockKind.ACCEPT: (2, DayUnit.WORKING, None),
+    ClockKind.ACKNOWLEDGE: (15, DayUnit.CALENDAR, 15),
+    ClockKind.HANDLING: (15, DayUnit.WORKING, 60),
+    ClockKind.BATCH_REPLY: (10, DayUnit.CALENDAR, None),
+    ClockKind.ACTION_ITEM: (10, DayUnit.WORKING, None),
+}
+
+
+@dataclass(frozen=True)
+class Policy:
+    amount: int
+    unit: str
+    warn_before: int = 3
+    escalate_after: int = 2
+    statutory_limit_days: int | None = None
+
+
+@dataclass(frozen=True)
+class ClockTimes:
+    due_at: datetime
+    warn_at: datetime
+    escalate_at: datetime
+
+
+def policy_for(kind: str, source: str = "", category=None) -> Policy:
+    """Most specific policy: source+category, source+parent, category, parent, source, any."""
+    cats = [c for c in (category, category.parent if category is not None and category.parent_id else None) if c]
+    rows = {
+        (p.source, p.category_id): p
+        for p in DeadlinePolicy.objects.filter(clock=kind, source__in=[source, ""]).filter(
+            Q(category__in=cats) | Q(category__isnull=True))
+    }
+    order = [(source, c.pk) for c in cats] + [("", c.pk) for c in cats] + [(source, None), ("", None)]
+    for key in order:
+        row = rows.get(key)
+        if row:
+            return Policy(row.amount, row.unit, row.warn_before, row.escalate_after, row.statutory_limit_days)
+    amount, unit, limit = DEFAULTS[kind]
+    return Policy(amount, unit, statutory_limit_days=limit)
+
+
+def clock_times(calendar: WorkCalendar, start: datetime, policy: Policy,
+                due_override: datetime | None = None) -> ClockTimes:
+    due = due_override or due_after(calendar, start, policy.amount, policy.unit)
+    if policy.statutory_limit_days is not None and due_override is None:
+        due = min(due, end_of_day(local_date(start) + timedelta(days=policy.statutory_limit_days)))
+    return ClockTimes(
+        due_at=due,
+        warn_at=max(start, shift_working_days(calendar, due, -policy.warn_before)),
+        escalate_at=shift_working_days(calendar, due, policy.escalate_after),
+    )
+
+
+def start_clock(calendar: WorkCalendar, case: Case, kind: str, start: datetime, *, assignment=None,
+                policy: Policy | None = None, due_override: datetime | None = None) -> Clock:
+    stop_clocks(case, [kind], start, assignment=assignment)
+    policy = policy or policy_for(kind, case.source, case.subcategory or case.category)
+    times = clock_times(calendar, start, policy, due_override)
+    return Clock.objects.create(
+        case=case, assignment=assignment, kind=kind, started_at=start, due_at=times.due_at,
+        warn_at=times.warn_at, escalate_at=times.escalate_at, original_due_at=times.due_at,
+    )
+
+
+def stop_clocks(case: Case, kinds, now: datetime, *, assignment=None, all_assignments=False) -> int:
+    qs = Clock.objects.filter(case=case, stopped_at__isnull=True)
+    if kinds is not None:
+        qs = qs.filter(kind__in=list(kinds))
+    if not all_assignments:
+        qs = qs.filter(assignment=assignment) if assignment is not None else qs.filter(assignment__isnull=True)
+    return qs.update(stopped_at=now)
+
+
+def running_clock(case: Case, kind: str, assignment=None) -> Clock | None:
+    qs = Clock.objects.filter(case=case, kind=kind, stopped_at__isnull=True)
+    qs = qs.filter(assignment=assignment) if assignment is not None else qs
+    return qs.order_by("due_at").first()
+
+
+def move_clock(calendar: WorkCalendar, clock: Clock, new_due: datetime, policy: Policy) -> None:
+    """An approved extension: new due, thresholds recomputed, old crossings cleared
+    so the case is never counted overdue against its old due time."""
+    clock.due_at = new_due
+    clock.warn_at = max(clock.started_at, shift_working_days(calendar, new_due, -policy.warn_before))
+    clock.escalate_at = shift_working_days(calendar, new_due, policy.escalate_after)
+    clock.warned_at = clock.overdue_at = clock.escalated_at = None
+    clock.save(update_fields=["due_at", "warn_at", "escalate_at", "warned_at", "overdue_at", "escalated_at"])
+
+
+def refresh_case_flags(case_ids) -> None:
+    """Recompute next_due_at / is_overdue from running clocks (same transaction)."""
+    for case_id in set(case_ids):
+        running = Clock.objects.filter(case_id=case_id, stopped_at__isnull=True)
+        agg = running.aggregate(next_due=Min("due_at"))
+        overdue = running.filter(overdue_at__isnull=False).exists()
+        Case.objects.filter(pk=case_id).update(next_due_at=agg["next_due"], is_overdue=overdue)

@@ -1,0 +1,166 @@
+"""The case lifecycle (PRODUCT §5): the only writer of Case.state.
+
+Every verb goes through `_transition()`, which checks the transition table and the
+actor's permission, takes the row (PostgreSQL row lock; compare-and-set on
+state+version so SQLite is safe too), runs the verb's effects, writes the CaseEvent
+in the same transaction, and schedules notifications on commit.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases import roles
+from cases.models import Case, CaseEvent, CaseState as S
+
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "dispatch": (frozenset({S.SUBMITTED}), S.ASSIGNED),
+    "auto_route": (frozenset({S.SUBMITTED}), S.ASSIGNED),
+    "reject": (frozenset({S.SUBMITTED}), S.REJECTED),
+    "accept": (frozenset({S.ASSIGNED}), S.IN_PROGRESS),
+    "return": (frozenset({S.ASSIGNED}), S.SUBMITTED),
+    "submit_result": (frozenset({S.IN_PROGRESS}), S.PENDING_REVIEW),
+    "send_back": (frozenset({S.PENDING_REVIEW}), S.IN_PROGRESS),
+    "close": (frozenset({S.PENDING_REVIEW, S.STAGE_CLOSED}), S.CLOSED),
+    "stage_close": (frozenset({S.PENDING_REVIEW}), S.STAGE_CLOSED),
+    "reopen": (frozenset({S.CLOSED}), S.IN_PROGRESS),
+    "transfer": (frozenset({S.IN_PROGRESS}), S.ASSIGNED),
+    "merge": (frozenset({S.SUBMITTED, S.ASSIGNED, S.IN_PROGRESS, S.PENDING_REVIEW}), S.MERGED),
+}
+
+# Who may take each verb. "lead" = a handler or head of the current lead department.
+PERMISSIONS: dict[str, str] = {
+    "dispatch": "intake", "reject": "intake", "merge": "intake", "transfer": "intake",
+    "send_back": "intake", "close": "intake", "stage_close": "intake", "reopen": "intake_or_system",
+    "auto_route": "system", "accept": "lead", "return": "lead", "submit_result": "lead_submitter",
+}
+
+
+class WorkflowError(Exception):
+    """A refused action, with a message fit to show the user."""
+
+
+class ForbiddenTransition(WorkflowError):
+    pass
+
+
+class NotPermitted(WorkflowError):
+    pass
+
+
+class ConflictError(WorkflowError):
+    pass
+
+
+class MissingReason(WorkflowError):
+    pass
+
+
+@dataclass
+class Outcome:
+    """What a verb's effect function wants recorded besides the state change."""
+
+    updates: dict = field(default_factory=dict)
+    public_text: str = ""
+    internal_text: str = ""
+    data: dict = field(default_factory=dict)
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+
+
+def may(actor, action: str, case: Case) -> bool:
+    rule = PERMISSIONS[action]
+    if rule == "system":
+        return actor is None
+    if rule == "intake_or_system" and actor is None:
+        return True
+    if rule in ("intake", "intake_or_system"):
+        return roles.has_role(actor, roles.INTAKE)
+    if not roles.has_role(actor, roles.HANDLER, roles.HEAD):
+        return False
+    if case.lead_department_id is None or roles.department_id_of(actor) != case.lead_department_id:
+        return False
+    if rule == "lead_submitter" and case.lead_department and case.lead_department.head_approval_required:
+        return roles.has_role(actor, roles.HEAD)
+    return True
+
+
+def allowed_actions(actor, case: Case) -> list[str]:
+    """Verbs this actor may take on this case now (for the workbench's buttons)."""
+    return [a for a, (sources, _t) in TRANSITIONS.items()
+            if case.state in sources and PERMISSIONS[a] != "system" and may(actor, a, case)]
+
+
+def require(text: str, what: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise MissingReason(_("%(what)s is required.") % {"what": what})
+    return text
+
+
+def _lock(case_id: int) -> Case:
+    return Case.objects.select_for_update().select_related("lead_department", "category").get(pk=case_id)
+
+
+def _transition(case: Case, action: str, actor, effect: Callable[[Case, datetime], Outcome], *,
+                now: datetime | None = None, expected_version: int | None = None,
+                event_kind: str | None = None, is_public: bool = False) -> Case:
+    sources, target = TRANSITIONS[action]
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = _lock(case.pk)
+        if expected_version is not None and current.version != expected_version:
+            raise ConflictError(_("Someone else changed this case first. Reload it and try again."))
+        if current.state not in sources:
+            raise ForbiddenTransition(
+                _("This case is %(state)s; that action is not possible now.") % {"state": current.get_state_display()}
+            )
+        if not may(actor, action, current):
+            raise NotPermitted(_("You may not do this on this case."))
+        outcome = effect(current, now)
+        updated = Case.objects.filter(pk=current.pk, state=current.state, version=current.version).update(
+            state=target, version=F("version") + 1, updated_at=now, **outcome.updates,
+        )
+        if updated != 1:
+            raise ConflictError(_("Someone else changed this case first. Reload it and try again."))
+        record_event(current, event_kind or action, actor, now, from_state=current.state, to_state=target,
+                     is_public=is_public, public_text=outcome.public_text,
+                     internal_text=outcome.internal_text, data=outcome.data)
+        from cases.deadlines import refresh_case_flags
+
+        refresh_case_flags([current.pk])
+        for callback in outcome.after_commit:
+            transaction.on_commit(callback)
+    current.refresh_from_db()
+    return current
+
+
+def record_event(case: Case, kind: str, actor, now: datetime, *, from_state: str = "", to_state: str = "",
+                 is_public: bool = False, public_text: str = "", internal_text: str = "",
+                 data: dict | None = None, dedupe_key: str | None = None) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case, kind=kind, actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_department=roles.department_of(actor) if actor is not None else None,
+        created_at=now, from_state=from_state, to_state=to_state, is_public=is_public,
+        public_text=public_text, internal_text=internal_text, data=data or {}, dedupe_key=dedupe_key,
+    )
+
+
+def add_note(case: Case, actor, text: str, *, public: bool = False, now: datetime | None = None) -> CaseEvent:
+    """A note does not change the state, but it is still a scoped, logged change."""
+    from cases.access import can_view_case
+
+    text = require(text, gettext_lazy("Note"))
+    if not can_view_case(actor, case) or roles.has_role(actor, roles.EDITOR) and not roles.has_role(
+            actor, roles.INTAKE, roles.HANDLER, roles.HEAD, roles.SUPERVISOR):
+        raise NotPermitted(_("You may not do this on this case."))
+    if public and not roles.has_role(actor, roles.INTAKE):
+        public = False  # only the intake desk speaks to the reporter directly
+    with transaction.atomic():
+        return record_event(case, "note", actor, now or timezone.now(), is_public=public,
+                            public_text=text if public else "", internal_text="" if public else text)

@@ -39,17 +39,18 @@ _index: TownshipIndex | None = None
 
 
 def _current_version() -> str:
-    # Bumped by invalidate_township_index() when an administrator edits boundaries.
-    return cache.get(_INDEX_CACHE_KEY) or "0"
+    # Bumped on every Township save/delete (cases.apps), shared by all processes
+    # through the cache, so every web process rebuilds its index after an edit.
+    return str(cache.get(_INDEX_CACHE_KEY) or 0)
 
 
-def invalidate_township_index() -> None:
+def invalidate_township_index(**_kwargs) -> None:
     global _index
     _index = None
     try:
         cache.incr(_INDEX_CACHE_KEY)
     except ValueError:
-        cache.set(_INDEX_CACHE_KEY, "1", None)
+        cache.set(_INDEX_CACHE_KEY, 1, None)
 
 
 def build_index() -> TownshipIndex:
@@ -65,7 +66,7 @@ def build_index() -> TownshipIndex:
 def township_index() -> TownshipIndex:
     global _index
     version = _current_version()
-    if _index is None or _index.version != str(version):
+    if _index is None or _index.version != version:
         _index = build_index()
     return _index
 

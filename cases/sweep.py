@@ -34,14 +34,17 @@ THRESHOLDS = (
 FIELDS = ("pk", "case_id", "kind", "due_at", "assignment__department_id", "action_item__department_id")
 
 
-def sweep(now: datetime | None = None, batch_size: int = 5000) -> dict[str, int]:
+def sweep(now: datetime | None = None, batch_size: int = 5000, _max_batches: int | None = None) -> dict[str, int]:
+    """Mark every crossing up to `now`. `_max_batches` lets a test stop half-way."""
     now = now or timezone.now()
     counts = {}
+    batches = 0
     with translation.override("zh-hans"):
         for threshold in THRESHOLDS:
             counts[threshold.name] = 0
-            while True:
+            while _max_batches is None or batches < _max_batches:
                 done = _sweep_batch(threshold, now, batch_size)
+                batches += 1
                 counts[threshold.name] += done
                 if done < batch_size:
                     break

@@ -133,8 +133,9 @@ def q_cluster_from_env(redis_url: str) -> dict:
     conf = {
         "name": "portal",
         "workers": env.int("Q_WORKERS", default=2),
-        "timeout": 60,
-        "retry": 120,  # must exceed timeout, or a slow task runs twice
+        "timeout": env.int("Q_TIMEOUT", default=60),
+        # Must exceed timeout, or a slow task runs twice (ENGINEERING §4).
+        "retry": env.int("Q_RETRY", default=120),
         "max_attempts": 5,
         "catch_up": False,
         "queue_limit": 50,
@@ -256,6 +257,17 @@ PORTAL_MAP_TILE_KEY = env("PORTAL_MAP_TILE_KEY", default="")
 PORTAL_MAP_ATTRIBUTION = env("PORTAL_MAP_ATTRIBUTION", default="© 天地图 Tianditu")
 PORTAL_CITY_NAME = env("PORTAL_CITY_NAME", default="清河市")
 PORTAL_TASK_HEARTBEAT_MAX_AGE = env.int("PORTAL_TASK_HEARTBEAT_MAX_AGE", default=300)
+# Password `seed_demo` gives every demo_* account; `demo_logins` prints it.
+PORTAL_DEMO_PASSWORD = env("PORTAL_DEMO_PASSWORD", default="Demo-2026-portal")
+# Delivery attempts before an outbox row is marked failed (backoff 1, 2, 4 … 60 minutes).
+PORTAL_NOTIFICATION_MAX_ATTEMPTS = env.int("PORTAL_NOTIFICATION_MAX_ATTEMPTS", default=8)
+# Photos (PRODUCT §4.1, cases/photos.py): count and size per submission, output edges,
+# and the decoded-pixel ceiling (also Pillow's process-wide MAX_IMAGE_PIXELS).
+PORTAL_PHOTO_MAX_COUNT = env.int("PORTAL_PHOTO_MAX_COUNT", default=6)
+PORTAL_PHOTO_MAX_BYTES = env.int("PORTAL_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+PORTAL_PHOTO_MAX_EDGE = env.int("PORTAL_PHOTO_MAX_EDGE", default=2048)
+PORTAL_PHOTO_THUMB_EDGE = env.int("PORTAL_PHOTO_THUMB_EDGE", default=320)
+PORTAL_PHOTO_MAX_PIXELS = env.int("PORTAL_PHOTO_MAX_PIXELS", default=50_000_000)
 
 LOGGING = {
     "version": 1,

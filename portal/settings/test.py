@@ -4,14 +4,17 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import Q_CLUSTER, STORAGES
+from .base import DATABASES, Q_CLUSTER, STORAGES
 
+_tmp = Path(tempfile.mkdtemp(prefix="portal-test-"))
 DEBUG = False
+# A file, not ":memory:", so a real qcluster subprocess can share the test database.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(_tmp / "test.sqlite3")}
 SECRET_KEY = "test-key-not-secret-0123456789abcdefghijklmnopqrstuvwxyz"
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-_tmp = Path(tempfile.mkdtemp(prefix="portal-test-"))
 MEDIA_ROOT = _tmp / "media"
 PRIVATE_MEDIA_ROOT = _tmp / "private"
 STORAGES = {

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from cases import notifications
 from cases.calendar import load_calendar
-from cases.deadlines import running_clock, start_clock, stop_clocks
+from cases.deadlines import start_clock, stop_clocks
 from cases.models import Assignment, Case, ClockKind, Department, ReporterIdentity
 from cases.workflow import (
     ConflictError,

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import roles
-from cases.models import Case, CaseEvent, CaseState as S
+from cases.models import Case, CaseEvent
+from cases.models import CaseState as S
 
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "dispatch": (frozenset({S.SUBMITTED}), S.ASSIGNED),

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from .case import Assignment, Case, CaseSource
 
 
-
 class PrivateStorage(Storage):
     """Resolves STORAGES["private"] on every use, so settings changes (tests,
     S3 in production) apply to fields declared at import time."""

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cases import roles
-from cases.intake import ReportInput, ReporterInput, submit_case
+from cases.intake import ReporterInput, ReportInput, submit_case
 from cases.models import Department
 from tests import factories as f
 

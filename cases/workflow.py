@@ -105,7 +105,9 @@ def require(text: str, what: str) -> str:
 
 
 def _lock(case_id: int) -> Case:
-    return Case.objects.select_for_update().select_related("lead_department", "category").get(pk=case_id)
+    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+    return (Case.objects.select_for_update(of=("self",)).select_related("lead_department", "category")
+            .get(pk=case_id))
 
 
 def _transition(case: Case, action: str, actor, effect: Callable[[Case, datetime], Outcome], *,

@@ -141,6 +141,9 @@ class Case(models.Model):
             models.Index(fields=["source", "state"], name="case_source_state"),
             models.Index(fields=["latitude", "longitude"], name="case_latlng"),
             models.Index(fields=["is_public", "received_at"], name="case_public"),
+            # Covering indexes for the dashboard counts (all cases, or one department).
+            models.Index(fields=["is_overdue", "state", "lead_department"], name="case_overdue_state_dept"),
+            models.Index(fields=["is_supervised", "state", "lead_department"], name="case_supervised_state_dept"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["batch", "original_code"], name="case_unique_code_in_batch",

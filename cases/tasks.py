@@ -2,8 +2,33 @@
 
 from django.utils import timezone
 
+from cases import notifications
 from cases.models import TaskHeartbeat
 
 
 def heartbeat() -> None:
     TaskHeartbeat.objects.update_or_create(name="worker", defaults={"beat_at": timezone.now()})
+
+
+def send_due_notifications() -> dict[str, int]:
+    """Scheduled ("portal-send-outbox"): sends every due outbox row, retries included."""
+    return notifications.send_due()
+
+
+def send_notification(notification_id: int) -> str:
+    """Enqueued after a case change commits; a row already sent or held elsewhere is a no-op."""
+    return notifications.send_one(notification_id)
+
+
+def sweep_deadlines() -> dict:
+    from cases.sweep import sweep
+
+    return sweep()
+
+
+def import_referral_batch(job_id: int, path: str, filename: str, source: str, number: int,
+                          received_at_iso: str, due_at_iso: str, actor_id: int | None) -> dict:
+    """Enqueued by referral_jobs.queue_import: imports the stored upload into the job's batch."""
+    from cases.referral_jobs import run_import_job
+
+    return run_import_job(job_id, path, filename, source, number, received_at_iso, due_at_iso, actor_id)

@@ -10,6 +10,7 @@ class CasesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        import cases.photos  # noqa: F401 - sets Pillow's pixel limit for every image decode, Wagtail's too
         from cases.models import Township
         from cases.routing import invalidate_township_index
 

@@ -33,6 +33,7 @@ from cases.models import (
     ReferralBatch,
     ReporterIdentity,
 )
+from cases.photos import attach_photos, photo_files_guard, process_photo, validate_photo_batch
 from cases.routing import locate_township
 from cases.workflow import WorkflowError, record_event
 
@@ -135,8 +136,13 @@ def submit_case(report: ReportInput, reporter: ReporterInput | None = None, phot
         if existing:
             return SubmitResult(existing, None, False)
     validate(report)
+    if photos:
+        # Decode outside the transaction: six photos must not hold SQLite's write
+        # lock, and a bad photo fails before a reference number is taken.
+        validate_photo_batch(photos)
+        photos = [process_photo(f) for f in photos]
     try:
-        with transaction.atomic():
+        with photo_files_guard(), transaction.atomic():
             result = _create(report, reporter, photos, actor, now)
     except IntegrityError:
         if report.idempotency_key:  # the same form posted twice at once: one case
@@ -172,8 +178,6 @@ def _create(report: ReportInput, reporter, photos, actor, now) -> SubmitResult:
             ip_address=reporter.ip_address, consented_at=now if reporter.consented else None,
         )
     if photos:
-        from cases.photos import attach_photos
-
         attach_photos(case, photos, kind="citizen", uploaded_by=actor, now=now)
     record_event(case, "received", actor, now, to_state=case.state, is_public=True,
                  public_text=_("Your report was received."),

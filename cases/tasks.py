@@ -32,3 +32,9 @@ def import_referral_batch(job_id: int, path: str, filename: str, source: str, nu
     from cases.referral_jobs import run_import_job
 
     return run_import_job(job_id, path, filename, source, number, received_at_iso, due_at_iso, actor_id)
+
+
+def purge_expired_contacts() -> int:
+    from cases.retention import purge_expired_contacts as purge
+
+    return purge()

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cases.fields import EncryptedTextField
+
 from .case import Assignment, Case, CaseSource
 
 
@@ -168,13 +170,15 @@ class Notification(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications")
     channel = models.CharField(max_length=10, choices=Channel.choices)
-    recipient = models.CharField(max_length=200)
+    # Reporter addresses and messages (which may hold an access code) are personal
+    # data: encrypted at rest like ReporterIdentity (PRODUCT §7).
+    recipient = EncryptedTextField()
     # Who it is for, without saying who: "reporter", "department:<id>", "staff:<id>".
     audience = models.CharField(max_length=40)
     template = models.CharField(max_length=60)
     language = models.CharField(max_length=10, default="zh-hans")
     subject = models.CharField(max_length=200, blank=True)
-    body = models.TextField()
+    body = EncryptedTextField()
     idempotency_key = models.CharField(max_length=160, unique=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)

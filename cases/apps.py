@@ -17,3 +17,13 @@ class CasesConfig(AppConfig):
         # Cache invalidation only; no business logic lives in signals.
         post_save.connect(invalidate_township_index, sender=Township, dispatch_uid="township-index-save")
         post_delete.connect(invalidate_township_index, sender=Township, dispatch_uid="township-index-delete")
+        from cases import refcache
+        from cases.models import DeadlinePolicy, WorkCalendarDay, WorkCalendarYear
+
+        for model, name in ((WorkCalendarDay, "calendar"), (WorkCalendarYear, "calendar"),
+                            (DeadlinePolicy, "policies")):
+            def handler(*_args, _name=name, **_kwargs):
+                refcache.invalidate(_name)
+
+            post_save.connect(handler, sender=model, weak=False, dispatch_uid=f"refcache-save-{model.__name__}")
+            post_delete.connect(handler, sender=model, weak=False, dispatch_uid=f"refcache-del-{model.__name__}")

@@ -87,6 +87,13 @@ def shift_working_days(calendar: WorkCalendar, moment: datetime, count: int) -> 
 
 
 def load_calendar() -> WorkCalendar:
+    """The calendar, cached per process until an administrator edits it."""
+    from cases.refcache import cached
+
+    return cached("calendar", _read_calendar)
+
+
+def _read_calendar() -> WorkCalendar:
     from cases.models import WorkCalendarDay, WorkCalendarYear
 
     years = frozenset(WorkCalendarYear.objects.values_list("year", flat=True))

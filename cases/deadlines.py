@@ -8,10 +8,11 @@ inside the caller's transaction.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Min, Q
+from django.db.models import Exists, OuterRef, Subquery
 
 from cases.calendar import WorkCalendar, due_after, end_of_day, local_date, shift_working_days
 from cases.models import Case, Clock, ClockKind, DayUnit, DeadlinePolicy
+from cases.refcache import cached
 
 # PRODUCT §6 defaults, used when an administrator has not entered a policy row.
 DEFAULTS = {
@@ -42,19 +43,22 @@ class ClockTimes:
 
 def policy_for(kind: str, source: str = "", category=None) -> Policy:
     """Most specific policy: source+category, source+parent, category, parent, source, any."""
-    cats = [c for c in (category, category.parent if category is not None and category.parent_id else None) if c]
-    rows = {
-        (p.source, p.category_id): p
-        for p in DeadlinePolicy.objects.filter(clock=kind, source__in=[source, ""]).filter(
-            Q(category__in=cats) | Q(category__isnull=True))
-    }
-    order = [(source, c.pk) for c in cats] + [("", c.pk) for c in cats] + [(source, None), ("", None)]
-    for key in order:
-        row = rows.get(key)
-        if row:
-            return Policy(row.amount, row.unit, row.warn_before, row.escalate_after, row.statutory_limit_days)
+    cat_ids = [c for c in (category.pk if category is not None else None,
+                           category.parent_id if category is not None else None) if c]
+    rows = cached("policies", _read_policies)
+    order = [(source, c) for c in cat_ids] + [("", c) for c in cat_ids] + [(source, None), ("", None)]
+    for source_key, cat_id in order:
+        policy = rows.get((kind, source_key, cat_id))
+        if policy:
+            return policy
     amount, unit, limit = DEFAULTS[kind]
     return Policy(amount, unit, statutory_limit_days=limit)
+
+
+def _read_policies() -> dict[tuple, Policy]:
+    return {(p.clock, p.source, p.category_id): Policy(p.amount, p.unit, p.warn_before, p.escalate_after,
+                                                       p.statutory_limit_days)
+            for p in DeadlinePolicy.objects.all()}
 
 
 def clock_times(calendar: WorkCalendar, start: datetime, policy: Policy,
@@ -70,8 +74,9 @@ def clock_times(calendar: WorkCalendar, start: datetime, policy: Policy,
 
 
 def start_clock(calendar: WorkCalendar, case: Case, kind: str, start: datetime, *, assignment=None,
-                policy: Policy | None = None, due_override: datetime | None = None) -> Clock:
-    stop_clocks(case, [kind], start, assignment=assignment)
+                policy: Policy | None = None, due_override: datetime | None = None, fresh: bool = False) -> Clock:
+    if not fresh:  # a new case or assignment has no clock of this kind to stop
+        stop_clocks(case, [kind], start, assignment=assignment)
     policy = policy or policy_for(kind, case.source, case.subcategory or case.category)
     times = clock_times(calendar, start, policy, due_override)
     return Clock.objects.create(
@@ -106,9 +111,10 @@ def move_clock(calendar: WorkCalendar, clock: Clock, new_due: datetime, policy: 
 
 
 def refresh_case_flags(case_ids) -> None:
-    """Recompute next_due_at / is_overdue from running clocks (same transaction)."""
-    for case_id in set(case_ids):
-        running = Clock.objects.filter(case_id=case_id, stopped_at__isnull=True)
-        agg = running.aggregate(next_due=Min("due_at"))
-        overdue = running.filter(overdue_at__isnull=False).exists()
-        Case.objects.filter(pk=case_id).update(next_due_at=agg["next_due"], is_overdue=overdue)
+    """Recompute next_due_at / is_overdue from running clocks: one UPDATE with
+    subqueries, in the caller's transaction."""
+    running = Clock.objects.filter(case_id=OuterRef("pk"), stopped_at__isnull=True)
+    Case.objects.filter(pk__in=set(case_ids)).update(
+        next_due_at=Subquery(running.order_by("due_at").values("due_at")[:1]),
+        is_overdue=Exists(running.filter(overdue_at__isnull=False)),
+    )

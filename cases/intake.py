@@ -15,8 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -102,15 +101,25 @@ def new_access_code() -> str:
 def next_reference(now: datetime) -> str:
     """HB2026-000153: per-year sequence, safe under concurrent submissions."""
     year = local_date(now).year
-    with transaction.atomic():
+    last = _increment(year)
+    if last is None:
         try:
             with transaction.atomic():
-                ReferenceSequence.objects.get_or_create(year=year)
+                ReferenceSequence.objects.create(year=year, last=0)
         except IntegrityError:
             pass  # created concurrently by another submission
-        ReferenceSequence.objects.filter(year=year).update(last=F("last") + 1)
-        last = ReferenceSequence.objects.get(year=year).last
+        last = _increment(year)
     return f"{settings.PORTAL_REFERENCE_PREFIX}{year}-{last:06d}"
+
+
+def _increment(year: int) -> int | None:
+    """One statement: UPDATE ... RETURNING (SQLite >= 3.35, PostgreSQL); the row
+    stays locked by this transaction, so numbers are never handed out twice."""
+    table = connection.ops.quote_name(ReferenceSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last", [year])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def validate(report: ReportInput) -> None:
@@ -151,8 +160,7 @@ def submit_case(report: ReportInput, reporter: ReporterInput | None = None, phot
                 return SubmitResult(existing, None, False)
         raise
     if route:
-        _route_quietly(result.case, now)
-        result.case.refresh_from_db()
+        result.case = _route_quietly(result.case, now)
     return result
 
 
@@ -193,11 +201,11 @@ def _start_intake_clocks(case: Case, now: datetime) -> None:
 
     try:
         calendar = load_calendar()
-        start_clock(calendar, case, ClockKind.DISPATCH, now)
-        start_clock(calendar, case, ClockKind.ACKNOWLEDGE, now)
+        start_clock(calendar, case, ClockKind.DISPATCH, now, fresh=True)
+        start_clock(calendar, case, ClockKind.ACKNOWLEDGE, now, fresh=True)
         if case.batch is not None:
             start_clock(calendar, case, ClockKind.BATCH_REPLY, case.batch.received_at,
-                        policy=Policy(0, "calendar"), due_override=case.batch.due_at)
+                        policy=Policy(0, "calendar"), due_override=case.batch.due_at, fresh=True)
     except CalendarNotCovered as exc:
         # The report is never lost for an administrator's missing calendar year:
         # it is recorded, and /healthz and the workbench show the problem.
@@ -206,11 +214,15 @@ def _start_intake_clocks(case: Case, now: datetime) -> None:
     refresh_case_flags([case.pk])
 
 
-def _route_quietly(case: Case, now: datetime) -> None:
+def _route_quietly(case: Case, now: datetime) -> Case:
     from cases.actions import auto_route
 
     try:
-        auto_route(case, now=now)
+        routed = auto_route(case, now=now)
     except (WorkflowError, CalendarNotCovered) as exc:
         log.warning("auto-routing of %s left for the dispatch desk: %s", case.reference, exc)
         record_event(case, "routing_needed", None, now, internal_text=str(exc), data={"reason": "error"})
+        routed = case
+    if routed is case:  # not routed: clocks and flags changed in the database only
+        case.refresh_from_db()
+    return routed

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cases.calendar import SHANGHAI
 from cases.models import Case, CaseEvent, Clock, ClockKind, Department, Notification
 
 
@@ -91,8 +92,10 @@ def _texts() -> dict[str, str]:
 
 
 def _text(texts: dict[str, str], threshold: Threshold, row: dict) -> str:
-    due = timezone.localtime(row["due_at"]).strftime("%Y-%m-%d %H:%M")
-    return texts[threshold.name] % {"clock": texts[f"clock:{row['kind']}"], "due": due}
+    if "text" not in row:  # shared by the event and the notification of this row
+        due = row["due_at"].astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+        row["text"] = texts[threshold.name] % {"clock": texts[f"clock:{row['kind']}"], "due": due}
+    return row["text"]
 
 
 def _insert_ignoring_duplicates(model, columns: list[str], rows: list[tuple]) -> None:

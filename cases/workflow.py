@@ -106,7 +106,7 @@ def require(text: str, what: str) -> str:
 
 def _lock(case_id: int) -> Case:
     # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of a join.
-    return (Case.objects.select_for_update(of=("self",)).select_related("lead_department", "category")
+    return (Case.objects.select_for_update(of=("self",)).select_related("lead_department", "category", "township")
             .get(pk=case_id))
 
 

@@ -1,0 +1,34 @@
+"""Per-process caches of small reference tables (calendar, deadline policies),
+invalidated across processes by a version number kept in the shared cache.
+
+Cache invalidation on save/delete is wired in cases.apps; no business logic there.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+
+_local: dict[str, tuple[int, Any]] = {}
+
+
+def _version_key(name: str) -> str:
+    return f"portal:refcache:{name}"
+
+
+def cached(name: str, loader: Callable[[], Any]) -> Any:
+    version = cache.get(_version_key(name)) or 0
+    hit = _local.get(name)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    value = loader()
+    _local[name] = (version, value)
+    return value
+
+
+def invalidate(name: str) -> None:
+    _local.pop(name, None)
+    try:
+        cache.incr(_version_key(name))
+    except ValueError:
+        cache.set(_version_key(name), 1, None)

@@ -89,3 +89,38 @@ def default_policies() -> None:
 
 def d(s: str) -> date:
     return date.fromisoformat(s)
+
+
+def site_home(title="首页", slug="home"):
+    """A HomePage under the Wagtail root, served by the default Site (idempotent).
+
+    Wagtail's initial migration leaves a placeholder page with the slug "home";
+    it is removed so the portal's home page can take its place.
+    """
+    from wagtail.models import Page, Site
+
+    from cms.models import HomePage
+
+    existing = HomePage.objects.first()
+    if existing:
+        return existing
+    root = Page.get_first_root_node()
+    Page.objects.filter(depth=2, slug=slug).exclude(content_type__model="homepage").delete()
+    home = root.add_child(instance=HomePage(title=title, slug=slug))
+    site = Site.objects.filter(is_default_site=True).first() or Site(hostname="localhost", is_default_site=True)
+    site.root_page = home
+    site.save()
+    return home
+
+
+def heartbeat(age_seconds: int = 0):
+    """The task worker's heartbeat, `age_seconds` old."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cases.models import TaskHeartbeat
+
+    beat, _ = TaskHeartbeat.objects.update_or_create(
+        name="worker", defaults={"beat_at": timezone.now() - timedelta(seconds=age_seconds)})
+    return beat

@@ -37,8 +37,9 @@ from cases.models import (
     WorkCalendarYear,
 )
 from cases.permissions import AdministratorOnlyPolicy
-from cases.wagtail_hooks import ADMINISTRATOR_MODELS
+from cases.wagtail_hooks import ADMINISTRATOR_MODELS, ConfigurationGroup
 from tests import factories as f
+from tests.workbench.otp import login_with_otp  # staff pass the second factor, as in production
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
@@ -48,7 +49,7 @@ NAMESPACES = [
     "calendar_years", "calendar_days", "referral_batches", "rectification_tasks", "milestones",
     "joint_meetings", "action_items", "staff_profiles", "api_clients",
 ]
-NO_ADD = {"referral_batches", "api_clients"}
+NO_ADD = {"referral_batches", "api_clients", "action_items"}
 
 
 def refused(response) -> bool:
@@ -68,8 +69,7 @@ def staff(role=None, **kw):
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(staff(roles.ADMINISTRATOR))
-    return client
+    return login_with_otp(client, staff(roles.ADMINISTRATOR))
 
 
 @pytest.fixture
@@ -107,10 +107,14 @@ def test_every_configuration_model_has_the_administrator_policy():
         assert isinstance(policy_registry.get_by_type(model), AdministratorOnlyPolicy), model
 
 
-def test_case_models_are_not_registered_in_the_admin():
+def test_case_models_are_not_in_the_configuration_menu():
+    """Cases are scoped by role and department in the workbench, never edited as plain rows."""
     forbidden = {Case, Assignment, CaseEvent, ReporterIdentity, Photo, Notification, Clock, ExtensionRequest}
-    registered = {getattr(vs, "model", None) for vs in viewsets.viewsets}
-    assert not forbidden & registered
+    configuration = {vs.model for vs in ConfigurationGroup().registerables}
+    assert configuration == set(ADMINISTRATOR_MODELS)
+    assert not forbidden & configuration
+    reverse("departments:index")  # loads the admin URLs, which registers the viewsets
+    assert configuration <= {getattr(vs, "model", None) for vs in viewsets.viewsets}
 
 
 @pytest.mark.parametrize("namespace", NAMESPACES)
@@ -124,13 +128,13 @@ def test_administrator_reaches_index_add_and_edit(admin_client, data, namespace)
 
 
 def test_superuser_reaches_configuration(client, data):
-    client.force_login(f.user(is_superuser=True, is_staff=True))
+    login_with_otp(client, f.user(is_superuser=True, is_staff=True))
     assert client.get(reverse("departments:index")).status_code == 200
 
 
 @pytest.mark.parametrize("role", [roles.INTAKE, roles.HANDLER, roles.HEAD, roles.SUPERVISOR, roles.EDITOR])
 def test_other_roles_are_refused_everywhere(client, data, role):
-    client.force_login(staff(role, department=data["departments"]))
+    login_with_otp(client, staff(role, department=data["departments"]))
     for namespace in NAMESPACES:
         pk = data[namespace].pk
         for url in (reverse(f"{namespace}:index"), reverse(f"{namespace}:add"),
@@ -243,12 +247,25 @@ def test_referral_batch_edits_only_its_description(admin_client, data):
     assert (batch.title, batch.number, batch.source) == ("第一批", 1, "central")
 
 
-def test_deleting_a_department_in_use_gives_a_message_not_an_error(admin_client, data):
+@pytest.mark.parametrize("used_by", ["routing_rule", "case"])
+def test_deleting_a_department_in_use_gives_a_message_not_an_error(admin_client, data, used_by):
     dept = data["departments"]
+    if used_by == "case":  # Case is not in Wagtail's reference index: the database refuses
+        dept = f.department("市水利局")
+        Case.objects.create(reference="HB2026-000001", category=data["categories"], description="x",
+                            received_at=datetime(2026, 3, 2, 9, tzinfo=SH), lead_department=dept)
     response = admin_client.post(reverse("departments:delete", args=[dept.pk]), follow=True)
-    assert response.status_code == 200
+    assert response.redirect_chain == [(reverse("departments:index"), 302)]
     assert dept.__class__.objects.filter(pk=dept.pk).exists()
-    assert [m for m in response.context["messages"] if m.level_tag == "error"]
+    errors = [str(m) for m in response.context["messages"] if m.level_tag == "error"]
+    assert len(errors) == 1 and dept.name in errors[0]
+
+
+def test_deleting_an_unused_department_works(admin_client, data):
+    dept = f.department("临时部门")
+    response = admin_client.post(reverse("departments:delete", args=[dept.pk]))
+    assert response.status_code == 302
+    assert not dept.__class__.objects.filter(pk=dept.pk).exists()
 
 
 def test_task_milestones_are_edited_on_their_own_screen(admin_client, data):
@@ -301,3 +318,33 @@ def test_listing_filters(admin_client, data):
     days = admin_client.get(reverse("calendar_days:index"), {"year": 2026, "kind": "workday"}).context["object_list"]
     assert len(days) == 6
     assert not admin_client.get(reverse("calendar_days:index"), {"year": 2025}).context["object_list"]
+
+
+def test_meeting_is_recorded_through_the_service_and_never_deleted(admin_client, data):
+    dept = data["departments"]
+    response = admin_client.post(reverse("joint_meetings:add"), {
+        "held_on": "2026-05-06", "title": "黑臭水体联席会议", "convener": "市整改办",
+        "departments": [dept.pk], "minutes": "纪要", "tasks": [data["rectification_tasks"].pk]})
+    assert response.status_code == 302
+    meeting = JointMeeting.objects.get(title="黑臭水体联席会议")
+    assert list(meeting.departments.all()) == [dept]
+    assert list(meeting.tasks.all()) == [data["rectification_tasks"]]
+    assert refused(admin_client.post(reverse("joint_meetings:delete", args=[meeting.pk])))
+    assert JointMeeting.objects.filter(pk=meeting.pk).exists()
+
+
+def test_action_item_wording_only_is_editable(admin_client, data):
+    item = data["action_items"]
+    response = admin_client.post(reverse("action_items:edit", args=[item.pk]), {
+        "decision": "清理河道垃圾", "done_at": "2026-04-02 10:00", "department": f.department().pk})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.decision == "清理河道垃圾"
+    assert item.done_at is None and item.department == data["departments"]
+
+
+def test_api_client_listing_links_to_the_key_screens(admin_client, data):
+    html = admin_client.get(reverse("api_clients:index")).content.decode()
+    assert reverse("open311_client_new") in html
+    assert reverse("open311_client_rotate", args=[data["api_clients"].pk]) in html
+    assert admin_client.get(reverse("open311_client_new")).status_code == 200

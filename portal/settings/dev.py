@@ -6,3 +6,6 @@ from .base import env
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me-0123456789abcdefghijklmnop")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
+# The demo accounts sign in with a password only on a developer's machine; the
+# production profile (and the test suite) require the second factor.
+PORTAL_REQUIRE_2FA = env.bool("PORTAL_REQUIRE_2FA", default=False)

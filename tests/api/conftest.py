@@ -156,3 +156,14 @@ def make_public(case, sensitive=False, photo_public=True):
     Photo.objects.filter(case=case).update(is_public=photo_public)
     case.refresh_from_db()
     return case
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """The assertions read the English messages: an API client without an
+    Accept-Language header gets the site's language, set to English here."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

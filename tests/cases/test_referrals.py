@@ -41,6 +41,16 @@ GOOD = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These assertions read the English messages (the catalogue makes them Chinese)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def ref(db):
     f.calendar((2025, 2026))

@@ -63,4 +63,8 @@ class Command(BaseCommand):
         header = (_("Role"), _("Username"), _("Department"), _("Password"))
         for line in format_table(header, [(*row, password) for row in rows]):
             self.stdout.write(line)
+        if getattr(settings, "PORTAL_REQUIRE_2FA", True):
+            self.stdout.write("  " + _("Two-factor sign-in is on: each account sets up an authenticator app first."))
+        else:
+            self.stdout.write("  " + _("Two-factor sign-in is off in this development profile (on in production)."))
         self.stdout.write("")

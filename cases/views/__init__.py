@@ -1,0 +1,1 @@
+"""Public (citizen-facing) views. Staff views live in cases/admin_views/."""

@@ -1,0 +1,72 @@
+"""Small JSON endpoints behind the report form's JavaScript: proof-of-work
+challenge, address search, similar cases nearby, GPS in a photo. None of them
+stores anything."""
+
+from django import forms
+from django.conf import settings
+from django.http import JsonResponse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from cases import captcha, geo
+from cases.duplicates import nearby_open_cases
+from cases.forms import root_categories
+from cases.photos import read_gps
+from cases.views.common import json_failure, rate_limited, too_many
+
+
+@never_cache
+@require_GET
+def captcha_challenge(request):
+    if rate_limited(request, "lookup"):
+        return too_many(request, json=True)
+    return JsonResponse(captcha.new_challenge())
+
+
+@require_GET
+def geocode(request):
+    if rate_limited(request, "geocode"):
+        return too_many(request, json=True)
+    result = geo.geocode(request.GET.get("q", ""), language=get_language() or settings.LANGUAGE_CODE)
+    if not result.ok:
+        return json_failure(result.message)
+    return JsonResponse({"ok": True, "results": [p.as_dict() for p in result.places]})
+
+
+class NearbyQuery(forms.Form):
+    category = forms.ModelChoiceField(queryset=root_categories())
+    lat = forms.FloatField(min_value=-90, max_value=90)
+    lng = forms.FloatField(min_value=-180, max_value=180)
+    crs = forms.ChoiceField(choices=[(c, c) for c in geo.CRS_CHOICES], required=False)
+
+
+@require_GET
+def nearby(request):
+    if rate_limited(request, "lookup"):
+        return too_many(request, json=True)
+    query = NearbyQuery(request.GET)
+    if not query.is_valid():
+        return json_failure(_("Choose a kind of problem and place the pin first."), status=400)
+    data = query.cleaned_data
+    lat, lng = geo.to_wgs84(data["lat"], data["lng"], data.get("crs") or "wgs84")
+    cases = nearby_open_cases(data["category"], lat, lng)
+    return JsonResponse({"ok": True, "cases": [c.as_dict() for c in cases]})
+
+
+@require_POST
+def photo_gps(request):
+    """The location in one photo's EXIF, offered to the citizen before upload strips it."""
+    if rate_limited(request, "lookup"):
+        return too_many(request, json=True)
+    upload = request.FILES.get("photo")
+    if upload is None or upload.size > settings.PORTAL_PHOTO_MAX_BYTES:
+        return json_failure(_("No usable photo was sent."), status=400)
+    point = read_gps(upload)
+    if point is None:
+        return JsonResponse({"ok": True, "found": False})
+    lat, lng = point
+    if geo.service_area(lat, lng) == geo.OUTSIDE:
+        return JsonResponse({"ok": True, "found": False, "outside": True})
+    return JsonResponse({"ok": True, "found": True, "lat": lat, "lng": lng})

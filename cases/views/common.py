@@ -1,0 +1,109 @@
+"""Shared helpers of the public views: rate limits, client address, map settings."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_ratelimit.core import is_ratelimited
+
+from cases import geo
+
+RATES = {
+    "submit": "PORTAL_RATELIMIT_SUBMIT",
+    "track": "PORTAL_RATELIMIT_TRACK",
+    "geocode": "PORTAL_RATELIMIT_GEOCODE",
+    "lookup": "PORTAL_RATELIMIT_LOOKUP",
+}
+
+
+def client_ip(request) -> str:
+    meta = getattr(settings, "RATELIMIT_IP_META_KEY", None)
+    if isinstance(meta, str) and meta in request.META:
+        return request.META[meta].split(",")[0].strip()[:45]
+    return (request.META.get("REMOTE_ADDR") or "")[:45]
+
+
+def rate_limited(request, group: str) -> bool:
+    """Counts this request against the client's allowance for `group`."""
+    rate = getattr(settings, RATES[group])
+    return is_ratelimited(request, group=f"portal:{group}", key="ip", rate=rate, increment=True)
+
+
+def too_many(request, *, json: bool = False):
+    message = _("Too many requests from your connection. Please wait a few minutes and try again.")
+    if json:
+        return JsonResponse({"ok": False, "error": message}, status=429)
+    response = render(request, "cases/too_many.html", {"message": message}, status=429)
+    response["Retry-After"] = "600"
+    return response
+
+
+def json_failure(message: str, status: int = 200) -> JsonResponse:
+    return JsonResponse({"ok": False, "error": message}, status=status)
+
+
+def tile_sources(url: str) -> list[str]:
+    """The CSP source of the tile host ("https://t{s}.x.cn/..." → "https://*.x.cn")."""
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return []
+    host = ".".join("*" if "{" in label else label for label in parts.netloc.split("."))
+    return [f"{parts.scheme}://{host}"]
+
+
+def allow_tiles(response):
+    """Add the tile host to img-src when the settings' CSP was computed from
+    another tile URL (settings changed at run time, e.g. in tests)."""
+    configured = settings.CONTENT_SECURITY_POLICY.get("DIRECTIVES", {}).get("img-src", [])
+    missing = [s for s in tile_sources(settings.PORTAL_MAP_TILE_URL) if s not in configured]
+    if missing:
+        response._csp_update = {"img-src": missing}
+    return response
+
+
+def map_config() -> dict:
+    """What static/js/report.js needs: tiles, map start view, endpoints, texts."""
+    box = geo.city_bbox()
+    return {
+        "tiles": {"url": settings.PORTAL_MAP_TILE_URL, "key": settings.PORTAL_MAP_TILE_KEY,
+                  "subdomains": settings.PORTAL_MAP_TILE_SUBDOMAINS, "attribution": settings.PORTAL_MAP_ATTRIBUTION},
+        "crs": settings.PORTAL_MAP_CRS,
+        "bounds": [[box[0], box[1]], [box[2], box[3]]] if box else None,
+        "urls": {"geocode": reverse("report_geocode"), "nearby": reverse("report_nearby"),
+                 "photoGps": reverse("report_photo_gps"), "follow": reverse("report_follow")},
+        "altchaWorkers": {"pbkdf2": static("vendor/altcha/workers/pbkdf2.js"),
+                          "sha": static("vendor/altcha/workers/sha.js")},
+        "maxPhotos": settings.PORTAL_PHOTO_MAX_COUNT,
+        "maxPhotoBytes": settings.PORTAL_PHOTO_MAX_BYTES,
+        "text": _js_texts(),
+    }
+
+
+def _js_texts() -> dict:
+    return {
+        "pinSet": _("The pin is set. Drag it to correct the place."),
+        "locating": _("Finding your location…"),
+        "locateFailed": _("Your location could not be found. Place the pin on the map or type the address."),
+        "searching": _("Searching…"),
+        "noResults": _("No place found. Try another address, or describe the place in the address field."),
+        "choosePlace": _("Choose a place:"),
+        "photoGps": _("The photo %(name)s contains a location. Use it as the place of the problem?"),
+        "usePhotoGps": _("Use the photo's location"),
+        "ignore": _("No, thanks"),
+        "tooManyPhotos": _("You can attach at most %(count)s photos."),
+        "photoTooLarge": _("%(name)s is too large: each photo can be at most %(mb)s MB."),
+        "nearbyIntro": _("Similar open reports near this place. If one of them is about the same problem, you "
+                         "can follow it instead of filing a new report:"),
+        "followThis": _("Follow this case instead"),
+        "fileAnyway": _("None of these is my problem: I will send my own report below."),
+        "metres": _("%(m)s m away"),
+        "received": _("received %(date)s"),
+        "waitCaptcha": _("One moment: the anti-robot check is finishing. Your report is sent as soon as it is "
+                         "done."),
+        "noTiles": _("The map background is not available. You can still place the pin, use your location or "
+                     "search for an address."),
+    }

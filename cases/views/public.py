@@ -1,0 +1,195 @@
+"""The report form, its confirmation, following a similar case, the privacy notice."""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.forms.utils import ErrorDict
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from wagtail.views import serve as wagtail_serve
+
+from cases import captcha
+from cases.duplicates import find_followable, follow_case
+from cases.forms import FollowForm, ReportForm
+from cases.intake import SubmitResult, submit_case
+from cases.models import Case
+from cases.photos import PhotoError, process_photo
+from cases.views.common import allow_tiles, client_ip, map_config, rate_limited, too_many
+from cases.workflow import WorkflowError
+
+log = logging.getLogger("portal.public")
+
+SESSION_DONE = "portal_report_done"
+SESSION_FOLLOWED = "portal_followed"
+CODE_CACHE_SECONDS = 900
+# Upload bodies larger than this are refused before Django reads them.
+BODY_SLACK = 1024 * 1024
+
+
+def _code_key(token: str) -> str:
+    return f"portal:report-code:{token}"
+
+
+def _form_kwargs(request) -> dict:
+    return {"captcha_required": captcha.is_required(request), "ip_address": client_ip(request)}
+
+
+def _render_form(request, form, status: int = 200):
+    context = {"form": form, "map_config": map_config(), "captcha_required": form.captcha_required}
+    return allow_tiles(render(request, "cases/report_form.html", context, status=status))
+
+
+def _body_too_large(request) -> bool:
+    limit = settings.PORTAL_PHOTO_MAX_COUNT * settings.PORTAL_PHOTO_MAX_BYTES + BODY_SLACK
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > limit
+    except ValueError:
+        return False
+
+
+@require_http_methods(["GET", "POST"])
+def report(request):
+    if request.method == "GET":
+        return _render_form(request, ReportForm(**_form_kwargs(request)))
+    if rate_limited(request, "submit"):
+        return too_many(request)
+    if _body_too_large(request):
+        return render(request, "cases/too_large.html", {"count": settings.PORTAL_PHOTO_MAX_COUNT,
+                                                        "mb": settings.PORTAL_PHOTO_MAX_BYTES // 1048576},
+                      status=413)
+    token = request.POST.get("idempotency_key", "")
+    if _already_filed(token):  # a double click whose first POST already went through
+        return _remember_and_redirect(request, token, None)
+    form = ReportForm(request.POST, request.FILES, **_form_kwargs(request))
+    if form.is_valid():
+        result = _submit(form)
+        if result is not None:
+            return _remember_and_redirect(request, form.token, result)
+    return _render_form(request, form)
+
+
+def _already_filed(token: str) -> bool:
+    return 0 < len(token) <= 64 and Case.objects.filter(idempotency_key=token).exists()
+
+
+def _submit(form: ReportForm) -> SubmitResult | None:
+    photos = form.cleaned_data["photos"]
+    try:
+        return submit_case(form.report_input(), form.reporter_input(), photos)
+    except PhotoError as exc:
+        form.add_error("photos", _photo_message(photos, exc))
+    except WorkflowError as exc:
+        form.add_error(_workflow_fields().get(str(exc)), str(exc))
+    form.mark_errors()
+    return None
+
+
+def _photo_message(photos, exc: PhotoError) -> str:
+    """Name the photo at fault: re-check one by one, on this error path only."""
+    if exc.code == "too_many":
+        return exc.message
+    for upload in photos:
+        try:
+            process_photo(upload)
+        except PhotoError as own:
+            return f"{upload.name}: {own.message}"
+    return exc.message
+
+
+def _workflow_fields() -> dict:
+    """intake.validate() messages → the field they belong next to (compared translated)."""
+    return {
+        _("Please describe what is happening."): "description",
+        _("The sub-type does not belong to the chosen category."): "category",
+        _("A location needs both latitude and longitude."): "latitude",
+        _("The location is not a valid coordinate."): "latitude",
+        _("Please give a location: a point on the map or an address."): "address",
+    }
+
+
+def _remember_and_redirect(request, token: str, result: SubmitResult | None):
+    """Post-redirect-get; the access code travels in the session (and a short-lived
+    cache entry for a concurrent double submit) to be shown exactly once."""
+    entry = request.session.get(SESSION_DONE) or {}
+    if result is not None and result.access_code:
+        entry = {"token": token, "code": result.access_code}
+        cache.set(_code_key(token), result.access_code, CODE_CACHE_SECONDS)
+    elif entry.get("token") != token:
+        entry = {"token": token, "code": None}
+    request.session[SESSION_DONE] = entry
+    return redirect("report_done")
+
+
+@require_GET
+def report_done(request):
+    entry = request.session.get(SESSION_DONE) or {}
+    token = entry.get("token") or ""
+    case = Case.objects.filter(idempotency_key=token).first() if token else None
+    if case is None:
+        return redirect("report")
+    code = entry.get("code") or cache.get(_code_key(token))
+    cache.delete(_code_key(token))
+    request.session[SESSION_DONE] = {"token": token, "code": None}  # shown once
+    reporter = case.reporters.order_by("pk").first()
+    contact = bool(reporter and (reporter.phone or reporter.email))
+    response = render(request, "cases/report_done.html", {"case": case, "access_code": code, "contact": contact})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def follow(request):
+    if rate_limited(request, "submit"):
+        return too_many(request)
+    form = FollowForm(request.POST, **_form_kwargs(request))
+    if form.is_valid():
+        data = form.cleaned_data
+        case = find_followable(data["follow_reference"], data["category"], *data["point"])
+        if case is None:
+            form.add_error(None, _("This case cannot be followed from here any more. Please send your own "
+                                   "report."))
+        else:
+            try:
+                follow_case(case, form.reporter_input(), form.token)
+            except WorkflowError as exc:
+                form.add_error(None, str(exc))
+            else:
+                request.session[SESSION_FOLLOWED] = {"reference": case.reference,
+                                                     "contact": form.reporter_input().has_contact}
+                return redirect("report_followed")
+    return _render_form(request, _report_form_showing(request, form))
+
+
+def _report_form_showing(request, follow_form: FollowForm) -> ReportForm:
+    """The citizen's report form again, with only the follow form's errors."""
+    form = ReportForm(request.POST, **{**_form_kwargs(request), "captcha_required": False})
+    form.is_valid()
+    form._errors = ErrorDict()
+    for field, errors in follow_form.errors.items():
+        target = field if field in form.fields and field != "category" else None
+        for error in errors:
+            form.add_error(target, error)
+    form.mark_errors()
+    return form
+
+
+@require_GET
+def report_followed(request):
+    entry = request.session.get(SESSION_FOLLOWED)
+    if not entry:
+        return redirect("report")
+    return render(request, "cases/report_followed.html", entry)
+
+
+@require_GET
+def privacy(request):
+    """The CMS page at /privacy/ when editors made one; otherwise the built-in notice."""
+    try:
+        return wagtail_serve(request, "privacy/")
+    except Http404:
+        pass
+    context = {"retention_days": settings.PORTAL_CONTACT_RETENTION_DAYS, "city": settings.PORTAL_CITY_NAME}
+    return render(request, "cases/privacy.html", context)

@@ -1,0 +1,114 @@
+"""Tracking a report: look-up by reference + access code, the case page,
+satisfaction feedback and review requests (PRODUCT §4.1, §6).
+
+A wrong reference and a wrong code get byte-identical answers: a redirect to
+the form with the same "not found" flag. A successful look-up is remembered in
+the session (not the code), so feedback and review need no code again.
+"""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases.forms import FeedbackForm, ReviewForm, TrackForm
+from cases.models import Case
+from cases.tracking import build_view, find_case, give_feedback, request_review
+from cases.views.common import rate_limited, too_many
+from cases.workflow import WorkflowError
+
+SESSION_TRACKED = "portal_tracked_cases"
+MAX_REMEMBERED = 10
+
+
+@require_http_methods(["GET", "POST"])
+def track(request):
+    if request.method == "POST":
+        if rate_limited(request, "track"):
+            return too_many(request)
+        form = TrackForm(request.POST)
+        if form.is_valid():
+            case = find_case(form.cleaned_data["reference"], form.cleaned_data["access_code"])
+            if case is None:
+                return redirect(reverse("track") + "?notfound=1")
+            _remember(request, case)
+            return redirect("track_case", reference=case.reference)
+    else:
+        form = TrackForm()
+    not_found = request.method == "GET" and request.GET.get("notfound") == "1"
+    response = render(request, "cases/track_form.html", {"form": form, "not_found": not_found})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _remember(request, case: Case) -> None:
+    request.session.cycle_key()  # a new session id whenever access is granted
+    tracked = [pk for pk in request.session.get(SESSION_TRACKED, []) if pk != case.pk]
+    request.session[SESSION_TRACKED] = [case.pk, *tracked][:MAX_REMEMBERED]
+
+
+def _tracked_case(request, reference: str) -> Case:
+    case = Case.objects.filter(reference=reference).first()
+    if case is None or case.pk not in request.session.get(SESSION_TRACKED, []):
+        raise Http404
+    return case
+
+
+@require_GET
+def track_case(request, reference: str):
+    try:
+        case = _tracked_case(request, reference)
+    except Http404:
+        return redirect("track")
+    view = build_view(case)
+    context = {"view": view, "feedback_form": FeedbackForm(), "review_form": ReviewForm()}
+    return _render_case(request, context)
+
+
+def _render_case(request, context: dict, status: int = 200):
+    response = render(request, "cases/track_case.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def feedback(request, reference: str):
+    case = _tracked_case(request, reference)
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            give_feedback(case, form.cleaned_data["rating"], form.cleaned_data["comment"])
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Thank you for your rating."))
+        return redirect("track_case", reference=case.reference)
+    return _render_case(request, {"view": build_view(case), "feedback_form": form, "review_form": ReviewForm()},
+                        status=400)
+
+
+@require_POST
+def review(request, reference: str):
+    case = _tracked_case(request, reference)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            request_review(case, form.cleaned_data["reason"])
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Your request for a review was received. The case has been reopened."))
+        return redirect("track_case", reference=case.reference)
+    return _render_case(request, {"view": build_view(case), "feedback_form": FeedbackForm(), "review_form": form},
+                        status=400)
+
+
+@require_POST
+def forget(request, reference: str):
+    """"Forget this case on this device" (shared phones, family computers)."""
+    case = Case.objects.filter(reference=reference).first()
+    if case is not None:
+        request.session[SESSION_TRACKED] = [pk for pk in request.session.get(SESSION_TRACKED, []) if pk != case.pk]
+    return redirect("track")

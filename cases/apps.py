@@ -11,6 +11,7 @@ class CasesConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         import cases.photos  # noqa: F401 - sets Pillow's pixel limit for every image decode, Wagtail's too
+        import cases.workbench.hooks  # noqa: F401 - registers the workbench's Wagtail hooks
         from cases.models import Township
         from cases.routing import invalidate_township_index
 

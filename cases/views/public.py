@@ -28,6 +28,8 @@ CODE_CACHE_SECONDS = 900
 # Upload bodies larger than this are refused before Django reads them.
 BODY_SLACK = 1024 * 1024
 
+logger = logging.getLogger("portal.public")
+
 
 def _code_key(token: str) -> str:
     return f"portal:report-code:{token}"
@@ -68,6 +70,8 @@ def report(request):
         result = _submit(form)
         if result is not None:
             return _remember_and_redirect(request, form.token, result)
+        if getattr(form, "storage_failed", False):
+            return _render_form(request, form, status=503)
     return _render_form(request, form)
 
 
@@ -83,6 +87,13 @@ def _submit(form: ReportForm) -> SubmitResult | None:
         form.add_error("photos", _photo_message(photos, exc))
     except WorkflowError as exc:
         form.add_error(_workflow_fields().get(str(exc)), str(exc))
+    except OSError:
+        # Storage full or unreachable: the transaction rolled back and the photo
+        # guard removed any written file, so nothing was saved (docs/resilience.md).
+        logger.exception("photo storage failed during a submission")
+        form.storage_failed = True
+        form.add_error("photos", _("Your photos could not be stored just now, so nothing was saved. "
+                                   "Please try again later, or send the report without photos."))
     form.mark_errors()
     return None
 

@@ -98,10 +98,16 @@ def database_from_env(url: str, sqlite_path: str) -> dict:
             db.setdefault("CONN_HEALTH_CHECKS", True)
         if db["ENGINE"] == "django.db.backends.sqlite3":
             db["OPTIONS"] = {**SQLITE_OPTIONS, **db.get("OPTIONS", {})}
+            db.setdefault("CONN_MAX_AGE", SQLITE_CONN_MAX_AGE)
         return db
-    return {"ENGINE": "django.db.backends.sqlite3", "NAME": sqlite_path, "OPTIONS": dict(SQLITE_OPTIONS)}
+    return {"ENGINE": "django.db.backends.sqlite3", "NAME": sqlite_path, "OPTIONS": dict(SQLITE_OPTIONS),
+            "CONN_MAX_AGE": SQLITE_CONN_MAX_AGE}
 
 
+# Persistent connections on SQLite too (bench/run.py, docs/performance.md): with 0, every
+# request reopens the file and replays the PRAGMAs, and django-q2's ORM broker calls
+# close_old_connections() on each enqueue, so a report reconnected 3 times on the way out.
+SQLITE_CONN_MAX_AGE = env.int("DATABASE_CONN_MAX_AGE", default=60)
 SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
@@ -163,6 +169,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
+
+# Staff sign-in (PRODUCT §4.3, §7): a second factor on every /admin/ URL (TOTP app
+# + recovery codes, django-otp; enforced by cases.workbench.middleware) and a lockout
+# after 5 failed sign-ins per username + client address (django-axes).
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static", "axes"]
+_auth_middleware = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE[_auth_middleware:_auth_middleware] = [
+    "django_otp.middleware.OTPMiddleware",
+    "cases.workbench.middleware.StaffTwoFactorMiddleware",
+]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+PORTAL_REQUIRE_2FA = env.bool("PORTAL_REQUIRE_2FA", default=True)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="生态环境督察整改平台")
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False  # django.contrib.admin is not installed
+# The database handler (axes' default) keeps counts shared by every web process on
+# SQLite and PostgreSQL alike; a cache handler would need Redis (ENGINEERING §4).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Same client address as django-ratelimit; the page never says whether the user exists.
+AXES_CLIENT_IP_CALLABLE = "cases.workbench.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "cases.workbench.security.lockout_response"
 
 # --- I18N ------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -268,6 +299,30 @@ PORTAL_PHOTO_MAX_BYTES = env.int("PORTAL_PHOTO_MAX_BYTES", default=10 * 1024 * 1
 PORTAL_PHOTO_MAX_EDGE = env.int("PORTAL_PHOTO_MAX_EDGE", default=2048)
 PORTAL_PHOTO_THUMB_EDGE = env.int("PORTAL_PHOTO_THUMB_EDGE", default=320)
 PORTAL_PHOTO_MAX_PIXELS = env.int("PORTAL_PHOTO_MAX_PIXELS", default=50_000_000)
+# Citizen intake (docs/citizen-intake.md): map, geocoder, duplicates, CAPTCHA, rate limits.
+PORTAL_MAP_TILE_SUBDOMAINS = env("PORTAL_MAP_TILE_SUBDOMAINS", default="abc")
+PORTAL_MAP_CRS = env("PORTAL_MAP_CRS", default="wgs84")  # of the tiles: wgs84 (Tianditu, OSM), gcj02, bd09
+PORTAL_GEOCODER_USER_AGENT = env("PORTAL_GEOCODER_USER_AGENT", default="rectification-portal/1.0")
+PORTAL_GEOCODER_TIMEOUT = env.float("PORTAL_GEOCODER_TIMEOUT", default=5.0)
+PORTAL_GEOCODER_COUNTRY_CODES = env("PORTAL_GEOCODER_COUNTRY_CODES", default="cn")
+PORTAL_SERVICE_AREA_MARGIN_KM = env.float("PORTAL_SERVICE_AREA_MARGIN_KM", default=5.0)
+PORTAL_DUPLICATE_RADIUS_M = env.int("PORTAL_DUPLICATE_RADIUS_M", default=500)
+PORTAL_DUPLICATE_DAYS = env.int("PORTAL_DUPLICATE_DAYS", default=30)
+PORTAL_CAPTCHA_REQUIRED = env.bool("PORTAL_CAPTCHA_REQUIRED", default=True)
+PORTAL_ALTCHA_HMAC_KEY = env("PORTAL_ALTCHA_HMAC_KEY", default="")  # derived from SECRET_KEY when empty
+PORTAL_ALTCHA_ALGORITHM = env("PORTAL_ALTCHA_ALGORITHM", default="PBKDF2/SHA-256")
+PORTAL_ALTCHA_COST = env.int("PORTAL_ALTCHA_COST", default=2000)  # ~4 s on a 2-core machine
+PORTAL_ALTCHA_MAX_COUNTER = env.int("PORTAL_ALTCHA_MAX_COUNTER", default=10000)
+PORTAL_ALTCHA_EXPIRES_SECONDS = env.int("PORTAL_ALTCHA_EXPIRES_SECONDS", default=1800)
+PORTAL_RATELIMIT_SUBMIT = env("PORTAL_RATELIMIT_SUBMIT", default="10/h")
+PORTAL_RATELIMIT_TRACK = env("PORTAL_RATELIMIT_TRACK", default="20/10m")
+PORTAL_RATELIMIT_GEOCODE = env("PORTAL_RATELIMIT_GEOCODE", default="30/m")
+PORTAL_RATELIMIT_LOOKUP = env("PORTAL_RATELIMIT_LOOKUP", default="60/m")
+# bench/run.py: serve bench/reference_urls.py (the same-run references) under /__bench__/.
+PORTAL_BENCH_REFERENCE_VIEWS = env.bool("PORTAL_BENCH_REFERENCE_VIEWS", default=False)
+# Behind a reverse proxy set this to the META key holding the client address
+# (e.g. HTTP_X_REAL_IP, set by the proxy itself; never a header clients can forge).
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
 
 LOGGING = {
     "version": 1,
@@ -281,6 +336,19 @@ LOGGING = {
 # --- Security headers (public pages; PRODUCT §7) -----------------------------------
 MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
 INSTALLED_APPS.append("csp")
+
+
+def _tile_sources(url: str) -> list[str]:
+    """CSP source for the map tile host: "https://t{s}.example.cn/..." → "https://*.example.cn"."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return []
+    host = ".".join("*" if "{" in label else label for label in parts.netloc.split("."))
+    return [f"{parts.scheme}://{host}"]
+
+
 CONTENT_SECURITY_POLICY = {
     # The Wagtail admin ships inline scripts; the public site does not.
     "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
@@ -288,7 +356,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:"],
+        "img-src": ["'self'", "data:", "blob:", *_tile_sources(PORTAL_MAP_TILE_URL)],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'self'"],

@@ -1,0 +1,124 @@
+"""Everything the case page shows, read in a fixed number of queries."""
+
+import warnings
+from dataclasses import dataclass
+
+import prcoords
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases import roles
+from cases.access import can_see_reporter, visible_cases
+from cases.models import Assignment, Case, CaseEvent, Clock, ExtensionRequest, Photo
+from cases.workbench import forms as f
+from cases.workbench.registry import Situation, available_specs, build_form
+
+CASE_RELATED = ("category", "subcategory", "township", "lead_department", "batch", "merged_into")
+
+EVENT_LABELS = {
+    "received": _("Received"), "auto_routed": _("Routed automatically"), "dispatched": _("Dispatched"),
+    "routing_needed": _("Needs manual dispatch"), "accepted": _("Accepted"), "returned": _("Returned"),
+    "transferred": _("Transferred"), "rejected": _("Rejected"), "merged": _("Merged"),
+    "merged_in": _("Duplicate merged in"), "result_submitted": _("Result submitted"),
+    "sent_back": _("Result sent back"), "closed": _("Closed"), "stage_closed": _("Stage-closed"),
+    "reopened": _("Reopened"), "note": _("Note"), "co_accepted": _("Co-department accepted its part"),
+    "co_part_submitted": _("Co-department submitted its part"), "extension_requested": _("Extension requested"),
+    "extension_approved": _("Extension approved"), "extension_refused": _("Extension refused"),
+    "deadline_warning": _("Deadline approaching"), "deadline_overdue": _("Overdue"),
+    "escalated": _("Escalated for supervision"), "evidence_added": _("Evidence added"),
+    "publicity_changed": _("Public visibility changed"), "meeting": _("Joint meeting"),
+    "action_item_done": _("Meeting action item done"), "follower_added": _("Another reporter follows"),
+    "feedback": _("Reporter's feedback"), "calendar_missing": _("Work calendar missing"),
+    "spot_check_confirmed": _("Spot check: rectification holds"), "spot_check_relapse": _("Spot check: relapse"),
+}
+
+
+def detail_queryset():
+    return Case.objects.select_related(*CASE_RELATED)
+
+
+@dataclass
+class PhotoGroups:
+    citizen: list
+    before: list
+    after: list
+    other: list
+
+    @classmethod
+    def of(cls, photos) -> "PhotoGroups":
+        groups = cls([], [], [], [])
+        for photo in photos:
+            {Photo.Kind.CITIZEN: groups.citizen, Photo.Kind.BEFORE: groups.before,
+             Photo.Kind.AFTER: groups.after}.get(photo.kind, groups.other).append(photo)
+        return groups
+
+
+def event_rows(case: Case) -> list[dict]:
+    events = CaseEvent.objects.filter(case=case).select_related("actor", "actor_department").order_by(
+        "created_at", "pk")
+    return [{"event": e, "label": EVENT_LABELS.get(e.kind, e.kind),
+             "actor": (e.actor.get_full_name() or e.actor.get_username()) if e.actor else _("Reporter or system")}
+            for e in events]
+
+
+def clock_rows(case: Case, now) -> list[dict]:
+    clocks = Clock.objects.filter(case=case).select_related("assignment__department").order_by("due_at", "pk")
+    rows = []
+    for clock in clocks:
+        running = clock.stopped_at is None
+        late = (clock.stopped_at or now) > clock.due_at
+        rows.append({"clock": clock, "running": running, "late": late,
+                     "extended": bool(clock.original_due_at and clock.original_due_at != clock.due_at),
+                     "warning": running and not late and clock.warn_at <= now})
+    return rows
+
+
+def action_forms(situation: Situation, bound: dict | None = None) -> list[tuple]:
+    bound = bound or {}
+    return [(spec, bound.get(spec.name) or build_form(spec, situation)) for spec in available_specs(situation)]
+
+
+def case_context(user, case: Case, bound: dict | None = None) -> dict:
+    now = timezone.now()
+    situation = Situation(user, case)
+    assignments = Assignment.objects.filter(case=case).select_related("department").order_by("assigned_at", "pk")
+    return {
+        "case": case,
+        "now": now,
+        "photos": PhotoGroups.of(Photo.objects.filter(case=case).order_by("received_at", "pk")),
+        "clocks": clock_rows(case, now),
+        "events": event_rows(case),
+        "assignments": list(assignments),
+        "extensions": list(ExtensionRequest.objects.filter(case=case).select_related(
+            "assignment__department", "requested_by", "decided_by")),
+        "pending_extension": situation.pending_extension if situation.is_intake else None,
+        "actions": action_forms(situation, bound),
+        "tasks": list(case.tasks.all()),
+        "meetings": list(case.meetings.prefetch_related(
+            Prefetch("action_items", to_attr="items")).order_by("-held_on")),
+        "merged_cases": list(visible_cases(user, case.merged_cases.all()).only("pk", "reference")),
+        "can_see_reporter": can_see_reporter(user),
+        "can_view_originals": roles.has_role(user, roles.INTAKE),
+        "reveal_form": f.RevealReporterForm() if can_see_reporter(user) else None,
+        "map": map_settings(case),
+    }
+
+
+def map_settings(case: Case) -> dict | None:
+    """The pin in the tiles' coordinate system (cases are stored in WGS-84)."""
+    if case.latitude is None or case.longitude is None:
+        return None
+    lat, lng = float(case.latitude), float(case.longitude)
+    crs = getattr(settings, "PORTAL_MAP_CRS", "wgs84")
+    if crs in ("gcj02", "bd09"):
+        with warnings.catch_warnings():  # prcoords warns outside China; display only
+            warnings.simplefilter("ignore")
+            out = (prcoords.wgs_gcj if crs == "gcj02" else prcoords.wgs_bd)(prcoords.Coords(lat, lng))
+        lat, lng = out.lat, out.lon
+    return {"lat": f"{lat:.6f}", "lng": f"{lng:.6f}", "wgs_lat": case.latitude, "wgs_lng": case.longitude,
+            "tiles": getattr(settings, "PORTAL_MAP_TILE_URL", ""),
+            "subdomains": getattr(settings, "PORTAL_MAP_TILE_SUBDOMAINS", "abc"),
+            "key": getattr(settings, "PORTAL_MAP_TILE_KEY", ""),
+            "attribution": getattr(settings, "PORTAL_MAP_ATTRIBUTION", "")}

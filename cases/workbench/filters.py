@@ -1,0 +1,118 @@
+"""The case list's filters and search (PRODUCT §4.3). One queryset builder used by
+the list page, its export and the dashboard links, so they always agree."""
+
+from datetime import datetime, timedelta
+
+from django import forms
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from cases.access import visible_cases
+from cases.models import (
+    OPEN_STATES,
+    Case,
+    CaseSource,
+    CaseState,
+    Category,
+    Clock,
+    Department,
+    ExtensionRequest,
+    ReferralBatch,
+    Township,
+)
+from cases.workbench import scorecard
+
+OPEN = "open"
+SORTS = {
+    "due": (F("next_due_at").asc(nulls_last=True), "-received_at", "-pk"),
+    "-due": (F("next_due_at").desc(nulls_last=True), "-received_at", "-pk"),
+    "-received": ("-received_at", "-pk"),
+    "received": ("received_at", "pk"),
+}
+LIST_RELATED = ("category", "subcategory", "township", "lead_department", "batch")
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100,
+                        help_text=_("Reference, original code or words from the title or text"))
+    state = forms.ChoiceField(label=_("State"), required=False,
+                              choices=[("", _("Any state")), (OPEN, _("Open (not finished)")), *CaseState.choices])
+    department = forms.ModelChoiceField(Department.objects.all(), label=_("Lead department"), required=False)
+    category = forms.ModelChoiceField(Category.objects.select_related("parent"), label=_("Category"),
+                                      required=False)
+    township = forms.ModelChoiceField(Township.objects.all(), label=_("Township"), required=False)
+    source = forms.ChoiceField(label=_("Source"), required=False, choices=[("", _("Any source")),
+                                                                          *CaseSource.choices])
+    batch = forms.ModelChoiceField(ReferralBatch.objects.all(), label=_("Referral batch"), required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    due_within = forms.IntegerField(label=_("Due within (days)"), required=False, min_value=0, max_value=366)
+    key_case = forms.BooleanField(label=_("Key cases only"), required=False)
+    supervised = forms.BooleanField(label=_("Escalated only"), required=False)
+    extension_pending = forms.BooleanField(label=_("Extension request waiting"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
+        ("due", _("Next due, earliest first")), ("-due", _("Next due, latest first")),
+        ("-received", _("Received, newest first")), ("received", _("Received, oldest first"))])
+    # Scorecard drill-down: the cases behind one number (hidden on the page).
+    metric = forms.ChoiceField(required=False, choices=[("", "")] + scorecard.METRIC_CHOICES,
+                               widget=forms.HiddenInput)
+    period_from = forms.DateField(required=False, widget=forms.HiddenInput)
+    period_to = forms.DateField(required=False, widget=forms.HiddenInput)
+
+
+def bound_filter_form(params) -> CaseFilterForm:
+    form = CaseFilterForm(params or None)
+    form.is_valid()  # invalid values are dropped, never an error page
+    return form
+
+
+def warning_flag(now: datetime) -> Exists:
+    """A running clock past its warning time: the "due soon" colour."""
+    return Exists(Clock.objects.filter(case=OuterRef("pk"), stopped_at__isnull=True, warn_at__lte=now))
+
+
+def search_q(text: str) -> Q:
+    # icontains works for Chinese substrings on SQLite and PostgreSQL alike.
+    text = text.strip()
+    return (Q(reference__icontains=text) | Q(original_code__icontains=text) | Q(title__icontains=text)
+            | Q(description__icontains=text) | Q(public_summary__icontains=text))
+
+
+def filtered_cases(user, form: CaseFilterForm, now: datetime) -> QuerySet:
+    """Visible cases narrowed by the form's valid values, joined for display."""
+    data = getattr(form, "cleaned_data", {}) if form.is_bound else {}
+    qs = visible_cases(user, Case.objects.select_related(*LIST_RELATED))
+    qs = _apply(qs, data, now)
+    return qs.annotate(is_warning=warning_flag(now)).order_by(*SORTS[data.get("sort") or "due"])
+
+
+def _apply(qs: QuerySet, data: dict, now: datetime) -> QuerySet:
+    state = data.get("state")
+    if state == OPEN:
+        qs = qs.filter(state__in=OPEN_STATES)
+    elif state:
+        qs = qs.filter(state=state)
+    # A scorecard drill-down names the department through its metric (a returned
+    # case no longer has that department as lead), not as the lead filter.
+    drill_down = bool(data.get("metric") and data.get("department"))
+    for name in ("township", "batch", "source") if drill_down else ("department", "township", "batch", "source"):
+        if data.get(name):
+            qs = qs.filter(**{"lead_department" if name == "department" else name: data[name]})
+    if data.get("category"):
+        qs = qs.filter(Q(category=data["category"]) | Q(subcategory=data["category"]))
+    if data.get("overdue"):
+        qs = qs.filter(is_overdue=True)
+    if data.get("due_within") is not None:
+        qs = qs.filter(next_due_at__gte=now, next_due_at__lt=now + timedelta(days=data["due_within"]))
+    if data.get("key_case"):
+        qs = qs.filter(is_key_case=True)
+    if data.get("supervised"):
+        qs = qs.filter(is_supervised=True)
+    if data.get("extension_pending"):
+        qs = qs.filter(Exists(ExtensionRequest.objects.filter(case=OuterRef("pk"),
+                                                              state=ExtensionRequest.State.PENDING)))
+    if data.get("q"):
+        qs = qs.filter(search_q(data["q"]))
+    if drill_down:
+        period = scorecard.Period.from_dates(data.get("period_from"), data.get("period_to"))
+        qs = qs.filter(scorecard.metric_filter(data["metric"], data["department"].pk, period, now))
+    return qs

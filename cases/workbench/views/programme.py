@@ -1,0 +1,136 @@
+"""Rectification task verification and joint meeting records (PRODUCT §1, §4.4).
+
+Plain editing of tasks and milestones is in the Configuration menu; here are the
+recorded acts: write-off after a check, meetings with decisions and action items.
+"""
+
+from django.contrib import messages
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases import roles
+from cases.access import visible_cases
+from cases.models import ActionItem, JointMeeting, Milestone, RectificationTask
+from cases.programme import complete_action_item, record_meeting, task_progress, verify_task
+from cases.workbench.base import HOME_CRUMB, WorkbenchView
+from cases.workbench.forms_programme import CompleteItemForm, DecisionFormSet, MeetingForm, VerifyTaskForm
+from cases.workflow import WorkflowError
+
+MEETINGS_CRUMB = {"url": reverse_lazy("workbench:meetings"), "label": gettext_lazy("Joint meetings")}
+
+
+class TaskListView(WorkbenchView):
+    template_name = "workbench/tasks.html"
+    page_title = gettext_lazy("Rectification tasks")
+    header_icon = "tasks"
+
+    def get(self, request, bound=None):
+        today = timezone.localdate()
+        tasks = RectificationTask.objects.select_related("lead_department", "verified_by").prefetch_related(
+            Prefetch("milestones", queryset=Milestone.objects.order_by("sort_order", "due_date")))
+        rows = [{"task": t, "progress": task_progress(t, list(t.milestones.all()), today),
+                 "form": (bound or {}).get(t.pk) or VerifyTaskForm(prefix=f"task{t.pk}")} for t in tasks]
+        return self.render({"rows": rows, "can_verify": roles.has_role(request.user, roles.INTAKE)})
+
+
+class VerifyTaskView(TaskListView):
+    required_roles = (roles.INTAKE,)
+    object_view = True
+    http_method_names = ["post"]
+
+    def post(self, request, task_id):
+        task = get_object_or_404(RectificationTask, pk=task_id)
+        form = VerifyTaskForm(request.POST, prefix=f"task{task.pk}")
+        if form.is_valid():
+            try:
+                verify_task(task, request.user, form.cleaned_data["note"])
+                messages.success(request, _("Task %(number)s was verified and written off.") % {"number": task.number})
+                return redirect("workbench:tasks")
+            except WorkflowError as exc:
+                form.add_error(None, str(exc))
+        messages.error(request, _("The task was not written off; see the form below."))
+        return self.get(request, bound={task.pk: form})
+
+
+def meetings_for(user):
+    qs = JointMeeting.objects.all()
+    if roles.has_role(user, roles.INTAKE, roles.SUPERVISOR):
+        return qs
+    dept = roles.department_id_of(user)
+    return qs.filter(Q(departments=dept) | Q(action_items__department=dept)).distinct() if dept else qs.none()
+
+
+class MeetingListView(WorkbenchView):
+    template_name = "workbench/meetings.html"
+    page_title = gettext_lazy("Joint meetings")
+    header_icon = "group"
+
+    def get(self, request):
+        meetings = meetings_for(request.user).prefetch_related("departments", "action_items")[:100]
+        return self.render({"meetings": meetings, "can_record": roles.has_role(request.user, roles.INTAKE)})
+
+
+class MeetingCreateView(WorkbenchView):
+    required_roles = (roles.INTAKE,)
+    template_name = "workbench/meeting_form.html"
+    page_title = gettext_lazy("Record a joint meeting")
+    header_icon = "group"
+    breadcrumbs_items = [HOME_CRUMB, MEETINGS_CRUMB]
+
+    def get(self, request):
+        return self.render({"form": MeetingForm(user=request.user), "decisions": DecisionFormSet(prefix="d")})
+
+    def post(self, request):
+        form = MeetingForm(request.POST, user=request.user)
+        decisions = DecisionFormSet(request.POST, prefix="d")
+        if not (form.is_valid() and decisions.is_valid()):
+            return self.render({"form": form, "decisions": decisions})
+        cd = form.cleaned_data
+        meeting = record_meeting(
+            held_on=cd["held_on"], title=cd["title"], convener=cd["convener"], departments=cd["departments"],
+            minutes=cd["minutes"], cases=cd["cases"], tasks=cd["tasks"], actor=request.user,
+            decisions=[d for d in (f.as_decision() for f in decisions) if d])
+        messages.success(request, _("The meeting record was saved."))
+        return redirect("workbench:meeting", meeting_id=meeting.pk)
+
+
+class MeetingDetailView(WorkbenchView):
+    template_name = "workbench/meeting.html"
+    header_icon = "group"
+    object_view = True
+    breadcrumbs_items = [HOME_CRUMB, MEETINGS_CRUMB]
+
+    def get_page_title(self):
+        return str(self.meeting)
+
+    def get(self, request, meeting_id, bound=None):
+        self.meeting = get_object_or_404(meetings_for(request.user), pk=meeting_id)
+        items = self.meeting.action_items.select_related("department")
+        dept, intake = roles.department_id_of(request.user), roles.has_role(request.user, roles.INTAKE)
+        rows = [{"item": i, "form": (bound or {}).get(i.pk) or CompleteItemForm(prefix=f"item{i.pk}"),
+                 "can_complete": i.done_at is None and (intake or i.department_id == dept)} for i in items]
+        return self.render({"meeting": self.meeting, "items": rows,
+                            "cases": visible_cases(request.user, self.meeting.cases.all()),
+                            "departments": self.meeting.departments.all(), "tasks": self.meeting.tasks.all()})
+
+
+class CompleteItemView(MeetingDetailView):
+    http_method_names = ["post"]
+
+    def post(self, request, meeting_id, item_id):
+        meeting = get_object_or_404(meetings_for(request.user), pk=meeting_id)
+        item = get_object_or_404(ActionItem, pk=item_id, meeting=meeting)
+        form = CompleteItemForm(request.POST, prefix=f"item{item.pk}")
+        if form.is_valid():
+            try:
+                complete_action_item(item, request.user, form.cleaned_data["outcome"])
+                messages.success(request, _("The action item was marked done."))
+                return redirect("workbench:meeting", meeting_id=meeting.pk)
+            except WorkflowError as exc:
+                form.add_error(None, str(exc))
+        messages.error(request, _("The action item was not marked done; see the form below."))
+        return self.get(request, meeting_id, bound={item.pk: form})

@@ -1,0 +1,69 @@
+"""The media disk is full while a citizen submits a report with photos.
+
+What the citizen sees: the report is not accepted and the page says so; the form
+can be sent again later. Nothing is half-saved: no case row, no reporter identity,
+no reference number used up for nothing visible, and no photo file left behind —
+also when the disk fills up halfway through the photos (files already written for
+this submission are deleted, cases/photos.py photo_files_guard).
+"""
+
+import pytest
+
+from cases.models import Case, Photo, ReporterIdentity
+from tests.resilience.conftest import report_data, stored_files, upload
+from tests.resilience.storages import FillingDiskStorage
+
+pytestmark = pytest.mark.django_db
+
+
+def use_storage(settings, backend: str) -> None:
+    settings.STORAGES = {**settings.STORAGES, "private": {
+        "BACKEND": backend, "OPTIONS": {"location": str(settings.PRIVATE_MEDIA_ROOT)}}}
+
+
+def submit_with_photos(client, city, count: int = 2):
+    client.raise_request_exception = False  # see what the citizen would see
+    photos = [upload(f"p{i}.jpg") for i in range(count)]
+    return client.post("/en/report/", {**report_data(city), "photos": photos})
+
+
+def assert_nothing_saved(settings) -> None:
+    assert Case.objects.count() == 0
+    assert ReporterIdentity.objects.count() == 0
+    assert Photo.objects.count() == 0
+    assert stored_files(settings) == []
+
+
+def test_full_disk_saves_nothing(client, city, settings):
+    use_storage(settings, "tests.resilience.storages.FullDiskStorage")
+    response = submit_with_photos(client, city)
+    assert response.status_code >= 400  # not a success page with a reference nobody can follow
+    assert b"Traceback" not in response.content and b"ENOSPC" not in response.content
+    assert_nothing_saved(settings)
+
+
+def test_disk_filling_up_halfway_leaves_no_orphan_files(client, city, settings):
+    FillingDiskStorage.room, FillingDiskStorage.written = 4, 0  # photo 1: 3 files; photo 2 fails on its 2nd
+    use_storage(settings, "tests.resilience.storages.FillingDiskStorage")
+    response = submit_with_photos(client, city)
+    assert FillingDiskStorage.written == 4  # files were really written before the failure…
+    assert response.status_code >= 400
+    assert_nothing_saved(settings)  # …and removed again
+
+
+def test_the_same_report_goes_through_once_space_is_back(client, city, settings):
+    use_storage(settings, "tests.resilience.storages.FullDiskStorage")
+    assert submit_with_photos(client, city).status_code >= 400
+    use_storage(settings, "django.core.files.storage.FileSystemStorage")
+    response = submit_with_photos(client, city)  # same idempotency token: the citizen presses send again
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert Photo.objects.filter(case=case).count() == 2
+    assert len(stored_files(settings)) == 6  # original, image and thumbnail per photo
+
+
+def test_the_citizen_is_told_in_words_what_happened(client, city, settings):
+    use_storage(settings, "tests.resilience.storages.FullDiskStorage")
+    response = submit_with_photos(client, city)
+    assert response.status_code in (200, 503)
+    assert b"Server Error (500)" not in response.content

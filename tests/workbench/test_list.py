@@ -1,0 +1,149 @@
+"""The case list: filters, search, sort, export, bulk dispatch, and a query count
+that does not grow with the page size or the table size (ENGINEERING rule 12)."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from cases.models import Assignment, Case
+from tests.workbench.helpers import REPORTER_MARKS, body_text
+
+pytestmark = pytest.mark.django_db
+
+
+def make_cases(city, count: int, start: int = 0, **fields) -> list[Case]:
+    """Many cases at once (bulk_create), each with a lead assignment to 市生态环境局."""
+    now = timezone.now()
+    cases = Case.objects.bulk_create([
+        Case(reference=f"HB2099-{start + i:06d}", category=city.air, township=city.east, description=f"批量案件{i}",
+             received_at=now - timedelta(hours=i), state="assigned", lead_department=city.env,
+             next_due_at=now + timedelta(days=i % 20), is_overdue=i % 7 == 0, **fields)
+        for i in range(count)])
+    Assignment.objects.bulk_create([Assignment(case=c, department=city.env, role="lead", assigned_at=now)
+                                    for c in cases])
+    return cases
+
+
+def list_queries(client, query: str = "") -> tuple[int, str]:
+    url = reverse("workbench:list") + query
+    client.get(url)  # warm caches (session, user, roles) like a second page view
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), body_text(response)
+
+
+@pytest.mark.parametrize("role", ["intake", "env_handler"])
+def test_query_count_is_flat_from_10_to_50_rows_and_2000_cases(city, login, role):
+    client = login(getattr(city, role))
+    make_cases(city, 10)
+    ten, page = list_queries(client)
+    assert page.count('href="/admin/cases/') >= 10
+    make_cases(city, 40, start=10)
+    fifty, page = list_queries(client)
+    assert "HB2099-000049" in page
+    make_cases(city, 1950, start=50)
+    many, page = list_queries(client)
+    assert "2000" in page  # the total
+    print("list queries", ten, fifty, many)
+    assert ten == fifty == many, (ten, fifty, many)
+    filtered, _ = list_queries(client, f"?state=open&category={city.air.pk}&township={city.east.pk}&q=批量&sort=-due")
+    assert filtered <= ten + 3  # one lookup per chosen filter value, independent of rows
+    assert ten <= 25
+
+
+def test_filters_narrow_the_list(city, new_case, login):
+    a = new_case(description="河边有人倾倒垃圾", category=city.air)
+    b = new_case(route=False, category=city.water_cat, description="水里有油污")
+    Case.objects.filter(pk=a.pk).update(is_key_case=True)
+    client = login(city.intake)
+
+    def refs(query):
+        text = body_text(client.get(reverse("workbench:list") + query))
+        return {c.reference for c in (a, b) if f'href="/admin/cases/{c.pk}/"' in text}
+
+    assert refs("") == {a.reference, b.reference}
+    assert refs("?state=submitted") == {b.reference}
+    assert refs("?state=open") == {a.reference, b.reference}
+    assert refs(f"?department={city.env.pk}") == {a.reference}
+    assert refs(f"?category={city.water_cat.pk}") == {b.reference}
+    assert refs("?key_case=on") == {a.reference}
+    assert refs("?q=倾倒") == {a.reference}
+    assert refs(f"?q={b.reference}") == {b.reference}
+    assert refs("?source=phone") == set()
+    assert refs("?due_within=400") == {a.reference, b.reference}
+    assert refs("?overdue=on") == set()
+    assert refs("?state=nonsense&due_within=abc") == {a.reference, b.reference}  # bad values are ignored
+
+
+def test_overdue_and_due_soon_are_marked_with_text(city, new_case, login):
+    case = new_case()
+    Case.objects.filter(pk=case.pk).update(is_overdue=True)
+    text = body_text(login(city.intake).get(reverse("workbench:list")))
+    assert "wb-due--overdue" in text
+    assert "Overdue" in text or "逾期" in text
+
+
+def test_export_is_scoped_filtered_formula_safe_and_without_reporter(city, new_case, login):
+    case = new_case(description="=HYPERLINK(\"http://evil.example\",\"x\")", title="+SUM(A1:A2)")
+    other = new_case(route=False, category=city.water_cat)
+    response = login(city.env_handler).get(reverse("workbench:export"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows())
+    references = [r[0].value for r in rows[1:]]
+    assert references == [case.reference]  # B's / unrouted cases are not in A's export
+    cells = {c.value: c for r in rows for c in r if isinstance(c.value, str)}
+    formula = cells['=HYPERLINK("http://evil.example","x")']
+    assert formula.data_type == "s" and formula.quotePrefix
+    assert cells["+SUM(A1:A2)"].data_type == "s"
+    text = "\n".join(str(c.value) for r in rows for c in r)
+    assert not any(mark in text for mark in REPORTER_MARKS)
+    intake = login(city.intake).get(reverse("workbench:export") + f"?category={city.water_cat.pk}")
+    sheet = load_workbook(io.BytesIO(b"".join(intake.streaming_content))).active
+    assert [r[0].value for r in list(sheet.iter_rows())[1:]] == [other.reference]
+
+
+def test_bulk_dispatch_reports_each_case(city, new_case, login):
+    first, second = new_case(route=False), new_case(route=False)
+    client = login(city.intake)
+    response = client.post(reverse("workbench:bulk_dispatch"), {
+        "cases": [f"{first.pk}:{first.version}", f"{second.pk}:{second.version + 5}"],
+        "department": city.water.pk, "back": "state=submitted"})
+    assert response.status_code == 302 and response["Location"].endswith("?state=submitted")
+    assert Case.objects.get(pk=first.pk).lead_department == city.water
+    assert Case.objects.get(pk=second.pk).state == "submitted"  # stale version: reported, not dispatched
+    page = body_text(client.get(response["Location"]))
+    assert second.reference in page
+
+
+def test_pagination_is_50_per_page(city, login):
+    make_cases(city, 51)
+    client = login(city.intake)
+    first = body_text(client.get(reverse("workbench:list")))
+    second = body_text(client.get(reverse("workbench:list") + "?p=2"))
+    assert first.count('href="/admin/cases/') - first.count('href="/admin/cases/?') >= 50
+    assert "HB2099-" in second
+
+
+def test_case_page_query_count_does_not_grow_with_its_history(city, new_case, login):
+    from cases.workflow import add_note
+
+    case = new_case()
+    client = login(city.env_handler)
+    url = reverse("workbench:detail", args=[case.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for i in range(15):
+        add_note(case, city.env_handler if i % 2 else city.supervisor, f"备注{i}")
+    with CaptureQueriesContext(connection) as after:
+        response = client.get(url)
+    assert "备注14" in body_text(response)
+    assert len(after.captured_queries) == len(before.captured_queries)

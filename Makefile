@@ -7,7 +7,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 
-.PHONY: run test install install-test migrate seed serve lint bench messages clean
+.PHONY: run test install install-test migrate seed serve lint bench load load-scaleout messages clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,18 @@ test: install-test
 
 lint: install-test
 	$(VENV)/bin/ruff check .
+
+# Benchmarks and load profiles (issue 8; bench/README.md). Never part of `make test`.
+# BENCH_ARGS e.g. "--quick"; DURATION in seconds; LOAD_ARGS e.g. "--users 10".
+DURATION ?= 180
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+load: install
+	$(PY) bench/load.py single --duration $(DURATION) $(LOAD_ARGS)
+
+load-scaleout: install
+	$(PY) bench/load.py scaleout --duration $(DURATION) $(LOAD_ARGS)
 
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans -l en --ignore "$(VENV)/*" --ignore "staticfiles/*"

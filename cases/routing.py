@@ -41,7 +41,10 @@ _index: TownshipIndex | None = None
 def _current_version() -> str:
     # Bumped on every Township save/delete (cases.apps), shared by all processes
     # through the cache, so every web process rebuilds its index after an edit.
-    return str(cache.get(_INDEX_CACHE_KEY) or 0)
+    try:
+        return str(cache.get(_INDEX_CACHE_KEY) or 0)
+    except Exception:  # shared cache down: keep using this process's index
+        return _index.version if _index is not None else "0"
 
 
 def invalidate_township_index(**_kwargs) -> None:
@@ -51,6 +54,8 @@ def invalidate_township_index(**_kwargs) -> None:
         cache.incr(_INDEX_CACHE_KEY)
     except ValueError:
         cache.set(_INDEX_CACHE_KEY, 1, None)
+    except Exception:  # shared cache down: other processes catch up when it is back
+        pass
 
 
 def build_index() -> TownshipIndex:

@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.search_views import search as site_search
 from portal.health import healthz
 
 urlpatterns = [
@@ -14,11 +15,21 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap),
+    path("open311/v2/", include("cases.api.urls")),
 ]
+
+if settings.PORTAL_BENCH_REFERENCE_VIEWS:
+    # bench/run.py only: a minimal view and form POST served by the same stack (off by default).
+    urlpatterns.insert(0, path("__bench__/", include("bench.reference_urls")))
 
 if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
+# Citizen pages before Wagtail's catch-all, inside i18n_patterns so /en/report/ is English
+# (LocaleMiddleware forces the default language on unprefixed URLs).
+urlpatterns += i18n_patterns(path("", include("cases.urls_public")),
+                             path("search/", site_search, name="site_search"),  # cms: Chinese site search
+                             path("", include(wagtail_urls)),
+                             prefix_default_language=False)

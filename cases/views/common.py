@@ -1,5 +1,6 @@
 """Shared helpers of the public views: rate limits, client address, map settings."""
 
+import logging
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -30,7 +31,11 @@ def client_ip(request) -> str:
 def rate_limited(request, group: str) -> bool:
     """Counts this request against the client's allowance for `group`."""
     rate = getattr(settings, RATES[group])
-    return is_ratelimited(request, group=f"portal:{group}", key="ip", rate=rate, increment=True)
+    try:
+        return is_ratelimited(request, group=f"portal:{group}", key="ip", rate=rate, increment=True)
+    except Exception:  # the counter store (Redis) is down: serve, and say so in the log
+        logging.getLogger("portal.ratelimit").exception("rate limiter unavailable; request allowed")
+        return False
 
 
 def too_many(request, *, json: bool = False):

@@ -29,6 +29,7 @@ class Command(BaseCommand):
         # The command is the composition root: the page part lives in cms, which may read
         # cases (ENGINEERING rule 10), so it is imported here and not from cases.demo.
         from cms.demo import seed_site
+        from cms.demo_content import seed_cms_demo
 
         if options["citizen_cases"] < 10:
             raise CommandError("--citizen-cases: at least 10")
@@ -38,7 +39,9 @@ class Command(BaseCommand):
         with translation.override(settings.LANGUAGE_CODE):
             result = seed(now=now, log=self._log, citizen_cases=options["citizen_cases"])
             site = seed_site(city_name(), result["groups"][roles.EDITOR])
+            public = seed_cms_demo(today=timezone.localdate(now))
         self._log(f"site: home page id {site['home'].pk}, {site['pages_created']} pages created")
+        self._log(f"public site: {public['news_created']} news, {public['typical_created']} typical cases created")
         self._summary()
         self._log(f"done in {time.monotonic() - started:.1f} s")
 

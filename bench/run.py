@@ -1,0 +1,498 @@
+#!/usr/bin/env python
+"""`make bench`: every benchmark of issue 8 against its reference measured in the same run.
+
+1. A scratch SQLite database under /tmp: migrate, collectstatic, `seed_demo`, the CMS
+   demo pages, then bulk synthetic volume (cases for the staff list, public cases and
+   news pages for the search).
+2. gunicorn on the production profile (DEBUG off, whitenoise), 127.0.0.1, a free port,
+   `--workers 2 --threads 4` (2 cores: one process per core, threads cover I/O waits).
+   The reference views (bench/reference_urls.py) are served by that same server.
+3. Throughput with a closed-loop keep-alive load generator (bench/common.py); photo
+   processing and the sweep in-process / through bench/sweep_bench.py; the
+   django-helpdesk peer in its own venv (bench/peers/helpdesk.py).
+4. Prints the table and writes it to docs/performance.md (between the bench markers).
+
+Usage: .venv/bin/python bench/run.py [--quick] [--workdir DIR] [--seconds S] ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench import common, report  # noqa: E402
+
+PUBLIC_PAGES = [  # (label, page model) — the issue's list of anonymous pages
+    ("home page", "cms.HomePage"),
+    ("news page", "cms.NewsPage"),
+    ("typical case", "cms.TypicalCasePage"),
+    ("task ledger", "cms.TaskLedgerPage"),
+    ("public case list", "cms.PublicCaseIndexPage"),
+]
+
+
+@dataclass
+class Row:
+    name: str
+    figure: str
+    reference: str = ""
+    ratio: str = ""
+    target: str = ""
+    verdict: str = ""  # PASS, FAIL, "not available", "not measured", "" (information)
+    note: str = ""
+
+
+def parse_args() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--quick", action="store_true", help="small volumes and short runs (to check the scripts)")
+    p.add_argument("--workdir", help="scratch folder (reused when it already holds a seeded database)")
+    p.add_argument("--seconds", type=float, help="measured seconds per throughput figure (default 10, quick 3)")
+    p.add_argument("--warmup", type=float, help="warm-up seconds per figure (default 2, quick 1)")
+    p.add_argument("--connections", type=int, default=8, help="concurrent keep-alive clients (default 8)")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--staff-cases", type=int, help="cases behind the staff list (default 100000)")
+    p.add_argument("--search-docs", type=int, help="news pages and public cases, each (default 5000)")
+    p.add_argument("--sweep-cases", type=int, help="cases for the sweep (default 1000000)")
+    p.add_argument("--helpdesk-tickets", type=int, default=10_000)
+    p.add_argument("--skip", action="append", default=[], choices=["peers", "sweep", "photo", "search", "staff"],
+                   help="leave a group out (its rows say so)")
+    p.add_argument("--no-write", action="store_true", help="do not update docs/performance.md")
+    p.add_argument("--server-settings", help="experiments only: another settings module for gunicorn "
+                   "(e.g. bench.settings_pagecache); implies --no-write")
+    a = p.parse_args()
+    a.seconds = a.seconds or (3.0 if a.quick else 10.0)
+    a.warmup = a.warmup or (1.0 if a.quick else 2.0)
+    a.staff_cases = a.staff_cases or (5_000 if a.quick else 100_000)
+    a.search_docs = a.search_docs or (1_000 if a.quick else 5_000)
+    a.sweep_cases = a.sweep_cases or (20_000 if a.quick else 1_000_000)
+    if a.quick:
+        a.helpdesk_tickets = min(a.helpdesk_tickets, 2_000)
+    return a
+
+
+# --- Setup -------------------------------------------------------------------------------
+
+
+def prepare(args: argparse.Namespace, workdir: Path, env: dict[str, str]) -> None:
+    marker = workdir / f"seeded-{args.staff_cases}-{args.search_docs}"
+    if marker.exists():
+        print(f"reusing the seeded database in {workdir}")
+        _setup_django(env)
+        return
+    started = time.perf_counter()
+    print(f"scratch folder {workdir}: migrate, collectstatic, seed_demo …", flush=True)
+    common.manage(env, "migrate", "--noinput", "-v0")
+    common.manage(env, "collectstatic", "--noinput", "-v0")
+    common.manage(env, "seed_demo")
+    _setup_django(env)
+    try:
+        from cms.demo_content import seed_cms_demo
+    except ImportError:
+        print("  cms.demo_content not available: public page rows may say 'not available'")
+    else:
+        seed_cms_demo()
+    from bench import seed_volume
+
+    print(f"bulk volume: {args.staff_cases:,} cases, {args.search_docs:,} public cases and news pages …", flush=True)
+    seed_volume.bulk_cases(args.staff_cases)
+    seed_volume.public_cases(args.search_docs)
+    try:
+        seed_volume.news_pages(args.search_docs)
+    except RuntimeError as exc:
+        print(f"  news pages not seeded: {exc}")
+    marker.write_text(datetime.now(UTC).isoformat())
+    print(f"prepared in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def _setup_django(env: dict[str, str]) -> None:
+    os.environ.update(env)
+    import django
+
+    django.setup()
+
+
+def page_urls() -> dict[str, str | None]:
+    from django.apps import apps
+
+    urls = {}
+    for label, model_name in PUBLIC_PAGES:
+        try:
+            model = apps.get_model(model_name)
+        except LookupError:
+            urls[label] = None
+            continue
+        page = model.objects.live().public().exclude(slug__startswith="bench-").order_by("path").first()
+        urls[label] = page.get_url() if page else None
+    return urls
+
+
+def staff_session() -> tuple[str, str] | None:
+    """A signed-in intake officer past the second factor: (cookie name, session key)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.models import Group, User
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from cases import roles
+
+    group = Group.objects.filter(name=roles.INTAKE).first()
+    user = User.objects.filter(groups=group, is_active=True).order_by("pk").first() if group else None
+    if user is None:
+        return None
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="bench", confirmed=True)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.create()
+    return settings.SESSION_COOKIE_NAME, session.session_key
+
+
+def report_fields() -> dict[str, str] | None:
+    from cases.models import Category
+    from cases.routing import township_index
+
+    category = Category.objects.filter(parent__isnull=True).order_by("pk").first()
+    index = township_index()
+    if category is None or not index.geometries:
+        return None
+    point = index.geometries[0].representative_point()
+    return {"category": str(category.pk), "description": "工厂夜间排放刺鼻气味，持续约两小时",
+            "observed_at": "2026-03-01T21:30", "polluter_name": "某化工厂", "latitude": f"{point.y:.6f}",
+            "longitude": f"{point.x:.6f}", "crs": "wgs84", "location_source": "pin", "address": "东湖街道某路1号",
+            "name": "李四", "phone": "13800138000", "email": "ls@example.org", "anonymity": "named",
+            "consent": "on"}
+
+
+# --- Measurements ------------------------------------------------------------------------
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, port: int) -> None:
+        self.args = args
+        self.port = port
+
+    def load(self, step, **kw) -> common.LoadResult:
+        kw.setdefault("connections", self.args.connections)
+        return common.hammer(self.port, step, seconds=self.args.seconds, warmup=self.args.warmup, **kw)
+
+    def available(self, path: str, cookies: dict[str, str] | None = None) -> int:
+        client = common.Client(self.port)
+        client.cookies.update(cookies or {})
+        try:
+            return client.get(path)[0]
+        finally:
+            client.close()
+
+    def minimal_view(self) -> common.LoadResult:
+        return self.load(common.get_step("/__bench__/minimal/"))
+
+    def form_post(self, path: str, fields: dict[str, str], expect=(302,)) -> common.LoadResult:
+        def setup(client: common.Client) -> dict:
+            return {"csrf": common.csrf_token(client, path)}
+
+        def step(client: common.Client, ctx: dict) -> int:
+            data = {**fields, "csrfmiddlewaretoken": ctx["csrf"], "idempotency_key": str(uuid.uuid4())}
+            return client.post_form(path, data)[0]
+
+        return self.load(step, setup=setup, expect=expect)
+
+    def logged_in_get(self, path: str, cookie: tuple[str, str]) -> common.LoadResult:
+        def setup(client: common.Client) -> dict:
+            client.cookies[cookie[0]] = cookie[1]
+            return {}
+
+        return self.load(common.get_step(path), setup=setup, keep_cookies=(cookie[0], "csrftoken"))
+
+    def latencies(self, paths: list[str], rounds: int) -> list[float]:
+        """Sequential requests on one connection: per-request latency, seconds."""
+        client = common.Client(self.port)
+        out = []
+        try:
+            for path in paths[:3]:  # warm-up
+                client.get(path)
+            for _ in range(rounds):
+                for path in paths:
+                    t = time.perf_counter()
+                    status = client.get(path)[0]
+                    out.append(time.perf_counter() - t)
+                    if status != 200:
+                        raise RuntimeError(f"{path}: HTTP {status}")
+        finally:
+            client.close()
+        return out
+
+
+def rps(r: common.LoadResult) -> str:
+    errors = f", {r.error_count} errors {dict(r.errors)}" if r.error_count else ""
+    return f"{r.rps:,.1f} req/s (p95 {r.pct(95) * 1000:.0f} ms{errors})"
+
+
+def ratio_row(name: str, r: common.LoadResult, ref: float, ref_label: str, minimum: float,
+              note: str = "") -> Row:
+    ratio = r.rps / ref if ref else 0.0
+    ok = ratio >= minimum and r.error_count == 0
+    return Row(name, rps(r), f"{ref:,.1f} req/s {ref_label}", f"{ratio:.2f}×", f"≥ {minimum:g}×",
+               "PASS" if ok else "FAIL", note)
+
+
+def run_http(bench: Bench, args: argparse.Namespace, rows: list[Row], figures: dict) -> None:
+    ref_a = bench.minimal_view()
+    urls = page_urls()
+    page_results = {}
+    for label, url in urls.items():
+        status = bench.available(url) if url else 404
+        if status != 200:
+            rows.append(Row(f"anonymous {label}", "—", verdict="not available",
+                            note=f"no published page of this type (HTTP {status})" if url else "no such page yet"))
+            continue
+        page_results[label] = (url, bench.load(common.get_step(url)))
+    ref_b = bench.minimal_view()
+    ref_view = (ref_a.rps + ref_b.rps) / 2
+    figures["minimal_view"] = ref_view
+    rows.append(Row("minimal Django view (reference)", f"{ref_view:,.1f} req/s",
+                    note=f"before {ref_a.rps:,.1f}, after {ref_b.rps:,.1f}; p95 {ref_b.pct(95) * 1000:.0f} ms"))
+    for label, (url, result) in page_results.items():
+        rows.append(ratio_row(f"anonymous {label} {url}", result, ref_view, "minimal view", 0.5))
+
+    form_fields = {"category": "air", "description": "工厂夜间排放刺鼻气味", "consent": "on"}
+    ref_f1 = bench.form_post("/__bench__/form/", form_fields)
+    fields = report_fields()
+    report_status = bench.available("/report/")
+    if fields is None or report_status != 200:
+        rows.append(Row("report submission without photos", "—", verdict="not available",
+                        note=f"/report/ HTTP {report_status}" if fields else "no category/township seeded"))
+        report_result = None
+    else:
+        report_result = bench.form_post("/report/", fields)
+    ref_f2 = bench.form_post("/__bench__/form/", form_fields)
+    ref_session = bench.form_post("/__bench__/form-session/", form_fields)
+    ref_form = (ref_f1.rps + ref_f2.rps) / 2
+    figures["minimal_form"] = ref_form
+    rows.append(Row("minimal Django form POST (reference)", f"{ref_form:,.1f} req/s",
+                    note=f"before {ref_f1.rps:,.1f}, after {ref_f2.rps:,.1f}"))
+    rows.append(Row("minimal form POST + one session row (information)", rps(ref_session),
+                    note="what a single SQLite write per POST costs on this stack"))
+    if report_result is not None:
+        figures["report"] = report_result
+        rows.append(ratio_row("report submission without photos", report_result, ref_form,
+                              "minimal form POST", 0.4, note="CAPTCHA off (browser-side work); rate limit on"))
+
+    if "search" not in args.skip:
+        run_search(bench, args, rows)
+    if "staff" not in args.skip:
+        run_staff(bench, args, rows, figures)
+
+
+def run_search(bench: Bench, args: argparse.Namespace, rows: list[Row]) -> None:
+    from urllib.parse import quote
+
+    from bench.seed_volume import QUERIES
+
+    status = bench.available("/search/?q=" + quote("污水"))
+    name = f"Chinese search over {args.search_docs:,} pages + {args.search_docs:,} cases, p50"
+    if status != 200:
+        rows.append(Row(name, "—", verdict="not available", note=f"/search/ HTTP {status}"))
+        return
+    rounds = 3 if args.quick else 10
+    lat = bench.latencies([f"/search/?q={quote(q)}" for q in QUERIES], rounds)
+    ref = bench.latencies(["/__bench__/minimal/"] * len(QUERIES), rounds)
+    p50, ref50 = common.percentile(lat, 50), common.percentile(ref, 50)
+    rows.append(Row(name, f"{p50 * 1000:.1f} ms (p95 {common.percentile(lat, 95) * 1000:.0f} ms)",
+                    f"{ref50 * 1000:.1f} ms minimal view", f"{p50 / ref50:.1f}×", "p50 < 50 ms",
+                    "PASS" if p50 < 0.050 else "FAIL", f"{len(QUERIES)} queries × {rounds}, one connection"))
+
+
+def run_staff(bench: Bench, args: argparse.Namespace, rows: list[Row], figures: dict) -> None:
+    from django.urls import NoReverseMatch, reverse
+
+    from cases.models import Case
+
+    try:
+        path = reverse("workbench:list")
+    except NoReverseMatch:
+        rows.append(Row("staff case list", "—", verdict="not available", note="no workbench:list URL yet"))
+        return
+    cookie = staff_session()
+    status = bench.available(path, {cookie[0]: cookie[1]}) if cookie else 0
+    total = Case.objects.count()
+    name = f"staff case list {path}, 50 rows of {total:,} cases"
+    if status != 200:
+        rows.append(Row(name, "—", verdict="not available", note=f"HTTP {status} for an intake officer"))
+        return
+    counts = staff_query_counts(path)
+    flat = len(set(counts.values())) == 1
+    rows.append(Row(f"staff case list: SQL queries at page size {', '.join(map(str, counts))}",
+                    " / ".join(map(str, counts.values())), target="same for every page size",
+                    verdict="PASS" if flat else "FAIL", note="in-process, Django test client, intake officer"))
+    result = bench.logged_in_get(path, cookie)
+    figures["staff_list"] = result
+    figures["staff_list_name"] = name
+    rows.append(Row(f"{name} (throughput)", rps(result), f"{figures['minimal_view']:,.1f} req/s minimal view",
+                    f"{result.rps / figures['minimal_view']:.2f}×", note="compared with the peer below"))
+
+
+def staff_query_counts(path: str) -> dict[int, int]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.workbench.views import listing
+
+    cookie = staff_session()
+    client = Client()
+    client.cookies[cookie[0]] = cookie[1]
+    counts = {}
+    original = listing.CaseListView.page_size
+    try:
+        for size in (10, 50, 100):
+            listing.CaseListView.page_size = size
+            client.get(path)  # warm per-process caches
+            with CaptureQueriesContext(connection) as ctx:
+                status = client.get(path).status_code
+            counts[size] = len(ctx.captured_queries) if status == 200 else -status
+    finally:
+        listing.CaseListView.page_size = original
+    return counts
+
+
+def run_photo(rows: list[Row]) -> None:
+    from bench import photo_bench
+
+    m = photo_bench.measure()
+    ratio = m["portal"] / m["bare"]
+    rows.append(Row(f"photo processing, one 12-MP JPEG ({m['bytes'] / 1e6:.1f} MB)", f"{m['portal'] * 1000:.0f} ms",
+                    f"{m['bare'] * 1000:.0f} ms bare Pillow", f"{ratio:.2f}×", "≤ 1.2×",
+                    "PASS" if ratio <= 1.2 else "FAIL",
+                    "process_photo: + orientation, sRGB, thumbnail, SHA-256; median of 7, alternating"))
+
+
+SWEEP_LINE = re.compile(r"^(?P<name>.+?)\s{2,}(?P<secs>\d+\.\d+)\s*(?P<ratio>\d+\.\d+)?")
+
+
+def run_sweep(args: argparse.Namespace, workdir: Path, rows: list[Row]) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env["BENCH_SQLITE_PATH"] = str(workdir / "sweep.sqlite3")
+    started = time.perf_counter()
+    proc = subprocess.run([str(common.VENV_PY), str(ROOT / "bench" / "sweep_bench.py"), "--cases",
+                           str(args.sweep_cases)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600)
+    name = f"deadline sweep, 1% of {args.sweep_cases:,} cases crossing"
+    if proc.returncode != 0:
+        rows.append(Row(name, "—", verdict="not measured", note=f"sweep_bench.py failed: {proc.stderr[-300:]}"))
+        return
+    found = {}
+    for line in proc.stdout.splitlines():
+        m = SWEEP_LINE.match(line)
+        if m:
+            found[m["name"].strip()] = float(m["secs"])
+    ref = next((v for k, v in found.items() if k.startswith("bare indexed COUNT")), None)
+    one = next((v for k, v in found.items() if k.startswith("sweep, 1.0%")), None)
+    tenth = next((v for k, v in found.items() if k.startswith("sweep, 0.1%")), None)
+    if ref is None or one is None:
+        rows.append(Row(name, "—", verdict="not measured", note="could not read sweep_bench.py output"))
+        return
+    rows.append(Row("bare indexed COUNT(*) on the case table (reference)", f"{ref * 1000:.1f} ms",
+                    note=f"{args.sweep_cases:,} rows"))
+    prop = f"; 1% / 0.1% = {one / tenth:.1f} (≈10 if proportional)" if tenth else ""
+    rows.append(Row(name, f"{one:.3f} s", f"{ref * 1000:.1f} ms bare COUNT(*)", f"{one / ref:.0f}×", "< 2 s",
+                    "PASS" if one < 2 else "FAIL",
+                    f"bench/sweep_bench.py, whole run {time.perf_counter() - started:.0f} s{prop}"))
+    dash = next((v for k, v in found.items() if k.startswith("dashboard counts")), None)
+    if dash is not None:
+        rows.append(Row("dashboard counts, intake officer (information)", f"{dash * 1000:.0f} ms",
+                        f"{ref * 1000:.1f} ms bare COUNT(*)", f"{dash / ref:.0f}×"))
+
+
+def run_peers(args: argparse.Namespace, workdir: Path, rows: list[Row], figures: dict) -> None:
+    from bench.peers import helpdesk
+
+    report_r = figures.get("report")
+    staff_r = figures.get("staff_list")
+    try:
+        peer = helpdesk.measure(workdir, tickets=args.helpdesk_tickets, workers=args.workers, threads=args.threads,
+                                connections=args.connections, seconds=args.seconds, warmup=args.warmup)
+    except helpdesk.NotMeasured as exc:
+        rows.append(Row("django-helpdesk peer", "—", verdict="not measured", note=str(exc)))
+        return
+    empty = [name for name, result in peer.items() if result.requests == 0]
+    if empty:  # e.g. its form changed and the setup step failed in every connection
+        rows.append(Row("django-helpdesk peer", "—", verdict="not measured",
+                        note=f"no successful request for: {', '.join(empty)}; see {workdir / 'helpdesk.log'}"))
+        return
+    rows.append(Row("django-helpdesk public ticket submission (peer)", rps(peer["submit"])))
+    rows.append(Row(f"django-helpdesk staff ticket list, {args.helpdesk_tickets:,} tickets (peer)",
+                    rps(peer["list"]), note="page + its datatables request (50 rows)"))
+    if report_r is not None:
+        rows.append(ratio_row("report submission vs django-helpdesk submission", report_r, peer["submit"].rps,
+                              "helpdesk", 2))
+    if staff_r is not None:
+        rows.append(ratio_row(f"{figures['staff_list_name']} vs helpdesk list", staff_r, peer["list"].rps,
+                              "helpdesk", 1))
+
+
+# --- Main ----------------------------------------------------------------------------------
+
+
+def main() -> int:
+    args = parse_args()
+    workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="portal-bench-", dir="/tmp"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = common.portal_env(workdir)
+    secret_file = workdir / "secret"  # sessions made here must verify in the server: one key per folder
+    if secret_file.exists():
+        env["DJANGO_SECRET_KEY"] = secret_file.read_text()
+    else:
+        secret_file.write_text(env["DJANGO_SECRET_KEY"])
+    started = datetime.now(UTC)
+    info = common.machine()
+    print(f"bench {started:%Y-%m-%d %H:%M}, {info['nproc']} cores, {info['cpu']}, load {info['loadavg']}")
+    prepare(args, workdir, env)
+    rows: list[Row] = []
+    figures: dict = {}
+    server_env = {**env, "DJANGO_SETTINGS_MODULE": args.server_settings} if args.server_settings else env
+    args.no_write = args.no_write or bool(args.server_settings)
+    server, port = common.start_gunicorn(server_env, workdir / "gunicorn.log", workers=args.workers,
+                                         threads=args.threads)
+    try:
+        print(f"gunicorn on 127.0.0.1:{port} (-w {args.workers} --threads {args.threads}); measuring …", flush=True)
+        run_http(Bench(args, port), args, rows, figures)
+    finally:
+        server.stop()
+    if "photo" not in args.skip:
+        run_photo(rows)
+    if "peers" not in args.skip:
+        run_peers(args, workdir, rows, figures)
+    if "sweep" not in args.skip:
+        run_sweep(args, workdir, rows)
+    locked = (workdir / "gunicorn.log").read_text(errors="replace").count("database is locked")
+    info["loadavg_end"] = common.load_average()
+    table = report.render(rows, info, started, args, locked)
+    print("\n" + table)
+    if not args.no_write:
+        report.write(ROOT / "docs" / "performance.md", table)
+        print("written to docs/performance.md")
+    if not args.workdir:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

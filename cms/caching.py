@@ -1,0 +1,61 @@
+"""Caching of the public data views (live counters, dashboard, map data).
+
+Invalidation, given that `cases` never imports `cms` (ENGINEERING rule 10):
+
+* Case data: every cache key includes a fingerprint of the case table,
+  ``Count(pk)``, ``Max(updated_at)`` and ``Sum(version)``. Every transition bumps
+  the case's ``version`` (and sets ``updated_at``), a new case raises the count, and
+  edits through ``save()`` move ``updated_at``; so a changed case gives a new key on
+  the very next request. The fingerprint is one aggregate over an indexed table:
+  much cheaper than the grouped counts and joins it protects.
+* Edits that bypass both (a bulk ``update()`` of a non-state field such as
+  ``is_public``) are caught by the short timeout, ``DATA_TIMEOUT`` seconds.
+* Page content: a version token bumped by the ``page_published`` and
+  ``page_unpublished`` signals (cms/signals.py) is part of every key too.
+* Task counters are not cached at all: 18 rows, one aggregate.
+"""
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Sum
+
+from cases.models import Case
+
+CONTENT_VERSION_KEY = "cms:content-version"
+DATA_TIMEOUT = 60
+
+
+def content_version() -> str:
+    version = cache.get(CONTENT_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex[:12]
+        cache.add(CONTENT_VERSION_KEY, version, None)
+        version = cache.get(CONTENT_VERSION_KEY, version)
+    return version
+
+
+def bump_content_version() -> None:
+    cache.set(CONTENT_VERSION_KEY, uuid.uuid4().hex[:12], None)
+
+
+def case_fingerprint() -> str:
+    row = Case.objects.aggregate(n=Count("pk"), last=Max("updated_at"), v=Sum("version"))
+    return f"{row['n']}:{row['last'].timestamp() if row['last'] else 0}:{row['v'] or 0}"
+
+
+def cached(name: str, compute: Callable[[], Any], *parts, timeout: int = DATA_TIMEOUT,
+           case_data: bool = True) -> Any:
+    """`compute()` cached under a key made of `name`, the content version, the case
+    fingerprint (unless `case_data` is False: page lists depend on pages only) and
+    `parts` (e.g. the language, filters)."""
+    raw = "|".join([content_version(), case_fingerprint() if case_data else "-", *map(str, parts)])
+    key = f"cms:{name}:{hashlib.sha1(raw.encode()).hexdigest()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value

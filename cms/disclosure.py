@@ -1,0 +1,67 @@
+"""Public disclosure tables of referral batches in the official layout (PRODUCT §4.5):
+序号, 受理编号, 行政区域, 污染类型, 调查核实情况, 处理和整改情况, 问责情况, 办结状态.
+
+Every case of the batch is listed (the inspectors and the public count the rows
+against the referral), merged duplicates excepted. The texts come from the public
+summary and the reply only while an intake officer keeps the case public; internal
+findings and the reporter's identity never appear.
+"""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.models import Case, CaseSource, CaseState, ReferralBatch
+from cms.csvutil import csv_response
+
+SOURCES = {"central": CaseSource.CENTRAL, "provincial": CaseSource.PROVINCIAL}
+STATE_LABELS = {
+    CaseState.CLOSED: gettext_lazy("Closed"),
+    CaseState.STAGE_CLOSED: gettext_lazy("Stage-closed"),
+    CaseState.REJECTED: gettext_lazy("Not accepted"),
+}
+IN_PROGRESS = gettext_lazy("In progress")
+COLUMNS = (
+    gettext_lazy("No."), gettext_lazy("Case code"), gettext_lazy("Area"), gettext_lazy("Type of pollution"),
+    gettext_lazy("Findings of the investigation"), gettext_lazy("Handling and rectification"),
+    gettext_lazy("Accountability"), gettext_lazy("Status"),
+)
+
+
+def state_label(state: str) -> str:
+    return str(STATE_LABELS.get(state, IN_PROGRESS))
+
+
+def batches():
+    return ReferralBatch.objects.order_by("source", "number")
+
+
+def find_batch(source_slug: str, number: int) -> ReferralBatch | None:
+    source = SOURCES.get(source_slug)
+    return ReferralBatch.objects.filter(source=source, number=number).first() if source else None
+
+
+def source_slug(batch: ReferralBatch) -> str:
+    return "central" if batch.source == CaseSource.CENTRAL else "provincial"
+
+
+def rows(batch: ReferralBatch) -> list[list[str]]:
+    cases = (Case.objects.filter(batch=batch).exclude(state=CaseState.MERGED)
+             .select_related("category", "subcategory", "township")
+             .only("batch_sequence", "original_code", "state", "is_public", "public_summary", "reply_text",
+                   "accountability", "category__name", "subcategory__name", "township__name")
+             .order_by("batch_sequence", "original_code"))
+    out = []
+    for n, case in enumerate(cases, start=1):
+        public = case.is_public
+        kind = case.category.name + (f"（{case.subcategory.name}）" if case.subcategory_id else "")
+        out.append([
+            str(case.batch_sequence or n), case.original_code, case.township.name if case.township_id else "",
+            kind, case.public_summary if public else _("Not yet published"),
+            case.reply_text if public else "", case.accountability if public else "", state_label(case.state),
+        ])
+    return out
+
+
+def batch_csv(batch: ReferralBatch):
+    filename = f"batch-{source_slug(batch)}-{batch.number}.csv"
+    return csv_response(filename, [str(c) for c in COLUMNS], rows(batch))

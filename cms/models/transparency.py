@@ -1,0 +1,150 @@
+"""Transparency pages: the task ledger with its wall chart, the progress dashboard,
+the referral batch disclosure tables and the public case list with its map."""
+
+from django.http import Http404, JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from .search import BigramSearchMixin
+
+HOME_ONLY = ["cms.HomePage"]
+PER_PAGE = 20
+
+
+class TransparencyPage(RoutablePageMixin, BigramSearchMixin, Page):
+    """Shared shape: an introduction, a single instance under the home page.
+
+    Sub-URLs end with a slash and have no dots (Wagtail's page URL pattern): the
+    open data files are `csv/` and `geojson/`; their file names come from
+    Content-Disposition."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, *BigramSearchMixin.bigram_search_fields]
+    bigram_fields = ("title", "search_description", "intro")
+    parent_page_types = HOME_ONLY
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        abstract = True
+
+    def extra_sitemap_paths(self, request=None) -> list[str]:
+        return []
+
+    def get_sitemap_urls(self, request=None):
+        urls = super().get_sitemap_urls(request)
+        base = self.get_full_url(request)
+        lastmod = urls[0]["lastmod"] if urls else None
+        return urls + [{"location": base + p, "lastmod": lastmod} for p in self.extra_sitemap_paths(request)]
+
+
+class TaskLedgerPage(TransparencyPage):
+    class Meta:
+        verbose_name = _("task ledger")
+
+    @path("")
+    def index_route(self, request, *args, **kwargs):
+        from cms.views import ledger_context
+
+        return self.render(request, context_overrides=ledger_context(request))
+
+    @path("task/<int:number>/", name="task")
+    def task_route(self, request, number):
+        from cms.ledger import task_detail
+
+        detail = task_detail(number, timezone.localdate())
+        if detail is None:
+            raise Http404
+        return self.render(request, template="cms/task_detail.html", context_overrides=detail)
+
+    def extra_sitemap_paths(self, request=None):
+        from cases.models import RectificationTask
+
+        return [self.reverse_subpage("task", args=[n])
+                for n in RectificationTask.objects.values_list("number", flat=True)]
+
+
+class ProgressDashboardPage(TransparencyPage):
+    class Meta:
+        verbose_name = _("progress dashboard")
+
+    @path("")
+    def index_route(self, request, *args, **kwargs):
+        from cms.counters import live_counters
+        from cms.dashboard import dashboard_charts
+
+        return self.render(request, context_overrides={"charts": dashboard_charts(),
+                                                       "counters": live_counters()})
+
+    @path("data/", name="data")
+    def data_route(self, request):
+        from cms.dashboard import dashboard_charts
+
+        return JsonResponse({"charts": dashboard_charts()}, json_dumps_params={"ensure_ascii": False})
+
+
+class BatchDisclosureIndexPage(TransparencyPage):
+    class Meta:
+        verbose_name = _("referral batch disclosure")
+
+    @path("")
+    def index_route(self, request, *args, **kwargs):
+        from cms.views import batch_index_context
+
+        return self.render(request, context_overrides=batch_index_context(self))
+
+    @path("<slug:source>/<int:number>/", name="batch")
+    def batch_route(self, request, source, number):
+        from cms.views import batch_table_context
+
+        return self.render(request, template="cms/batch_table.html",
+                           context_overrides=batch_table_context(self, source, number))
+
+    @path("<slug:source>/<int:number>/csv/", name="batch_csv")
+    def batch_csv_route(self, request, source, number):
+        from cms.disclosure import batch_csv, find_batch
+
+        batch = find_batch(source, number)
+        if batch is None:
+            raise Http404
+        return batch_csv(batch)
+
+    def extra_sitemap_paths(self, request=None):
+        from cms.disclosure import batches, source_slug
+
+        return [self.reverse_subpage("batch", args=[source_slug(b), b.number]) for b in batches()]
+
+
+class PublicCaseIndexPage(TransparencyPage):
+    class Meta:
+        verbose_name = _("public case list")
+
+    @path("")
+    def index_route(self, request, *args, **kwargs):
+        from cms.views import public_cases_context
+
+        return self.render(request, context_overrides=public_cases_context(self, request))
+
+    @path("csv/", name="csv")
+    def csv_route(self, request):
+        from cms.public_cases import CaseFilter, csv_export
+
+        return csv_export(CaseFilter.from_query(request.GET))
+
+    @path("geojson/", name="geojson")
+    def geojson_route(self, request):
+        from cms.views import geojson_response
+
+        return geojson_response(request)
+
+    @path("townships/", name="townships")
+    def townships_route(self, request):
+        from cms.public_cases import township_outlines
+
+        return JsonResponse(township_outlines(), content_type="application/geo+json")

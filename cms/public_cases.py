@@ -1,0 +1,138 @@
+"""The public case list, map and open data (PRODUCT §4.5).
+
+Only cases an intake officer made public (Case.objects.public(): merged duplicates
+excluded), and only the public fields: values() with an explicit field list, so
+internal findings and reporter identity cannot reach a page or a file by accident.
+Locations of cases marked sensitive are rounded to 2 decimals (about 1 km); others
+to 4 (about 10 m).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
+
+from cases.models import Case, CaseState, Category, Township
+from cms.csvutil import csv_response
+from cms.dashboard import localized
+from cms.disclosure import state_label
+
+PUBLIC_VALUES = (
+    "pk", "reference", "public_summary", "reply_text", "state", "received_at", "closed_at", "is_sensitive",
+    "latitude", "longitude", "category__code", "category__name", "category__name_en", "township__code",
+    "township__name",
+)
+STATE_FILTERS = {"closed": (CaseState.CLOSED,), "stage_closed": (CaseState.STAGE_CLOSED,),
+                 "open": (CaseState.SUBMITTED, CaseState.ASSIGNED, CaseState.IN_PROGRESS,
+                          CaseState.PENDING_REVIEW)}
+STATE_FILTER_LABELS = {"closed": gettext_lazy("Closed"), "stage_closed": gettext_lazy("Stage-closed"),
+                       "open": gettext_lazy("In progress")}
+CSV_COLUMNS = (
+    gettext_lazy("Reference"), gettext_lazy("Category"), gettext_lazy("Township"), gettext_lazy("Status"),
+    gettext_lazy("Received"), gettext_lazy("Closed"), gettext_lazy("Public summary"),
+    gettext_lazy("Handling result"), gettext_lazy("Latitude"), gettext_lazy("Longitude"),
+)
+SENSITIVE_DECIMALS = 2
+PLAIN_DECIMALS = 4
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    category: str = ""
+    township: str = ""
+    state: str = ""
+    year: int | None = None
+
+    @classmethod
+    def from_query(cls, params) -> "CaseFilter":
+        year = params.get("year", "")
+        state = params.get("state", "")
+        return cls(category=params.get("category", "")[:40], township=params.get("township", "")[:40],
+                   state=state if state in STATE_FILTERS else "",
+                   year=int(year) if year.isdigit() and 1990 < int(year) < 2200 else None)
+
+    def apply(self, qs: QuerySet) -> QuerySet:
+        if self.category:
+            qs = qs.filter(category__code=self.category)
+        if self.township:
+            qs = qs.filter(township__code=self.township)
+        if self.state:
+            qs = qs.filter(state__in=STATE_FILTERS[self.state])
+        if self.year:
+            qs = qs.filter(received_at__year=self.year)
+        return qs
+
+    def querystring(self) -> str:
+        from urllib.parse import urlencode
+
+        pairs = {"category": self.category, "township": self.township, "state": self.state,
+                 "year": self.year or ""}
+        return urlencode({k: v for k, v in pairs.items() if v})
+
+
+def public_rows(case_filter: CaseFilter | None = None) -> QuerySet:
+    qs = Case.objects.public().order_by("-received_at", "-pk")
+    return (case_filter or CaseFilter()).apply(qs).values(*PUBLIC_VALUES)
+
+
+def coarse_point(row: dict) -> tuple[float, float] | None:
+    if row["latitude"] is None or row["longitude"] is None:
+        return None
+    digits = SENSITIVE_DECIMALS if row["is_sensitive"] else PLAIN_DECIMALS
+    return round(float(row["latitude"]), digits), round(float(row["longitude"]), digits)
+
+
+def record(row: dict) -> dict:
+    """The public record of one case: the only fields any public output shows."""
+    point = coarse_point(row)
+    return {
+        "reference": row["reference"],
+        "category": localized(row["category__name"], row["category__name_en"]),
+        "township": row["township__name"] or "",
+        "state": row["state"], "status": state_label(row["state"]),
+        "received": row["received_at"].date().isoformat() if row["received_at"] else "",
+        "closed": row["closed_at"].date().isoformat() if row["closed_at"] else "",
+        "summary": row["public_summary"], "result": row["reply_text"],
+        "latitude": point[0] if point else None, "longitude": point[1] if point else None,
+        "approximate": bool(row["is_sensitive"]),
+    }
+
+
+def geojson(case_filter: CaseFilter) -> dict:
+    features = []
+    for row in public_rows(case_filter).iterator(chunk_size=2000):
+        rec = record(row)
+        if rec["latitude"] is None:
+            continue
+        props = {k: v for k, v in rec.items() if k not in ("latitude", "longitude")}
+        features.append({"type": "Feature", "properties": props,
+                         "geometry": {"type": "Point", "coordinates": [rec["longitude"], rec["latitude"]]}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def csv_export(case_filter: CaseFilter):
+    def lines():
+        for row in public_rows(case_filter).iterator(chunk_size=2000):
+            r = record(row)
+            yield [r["reference"], r["category"], r["township"], r["status"], r["received"], r["closed"],
+                   r["summary"], r["result"], r["latitude"] if r["latitude"] is not None else "",
+                   r["longitude"] if r["longitude"] is not None else ""]
+
+    return csv_response("public-cases.csv", [str(c) for c in CSV_COLUMNS], lines())
+
+
+def filter_options() -> dict:
+    years = Case.objects.public().datetimes("received_at", "year", order="DESC")
+    return {
+        "categories": [(c.code, localized(c.name, c.name_en)) for c in Category.objects.filter(
+            parent__isnull=True, is_active=True)],
+        "townships": list(Township.objects.values_list("code", "name")),
+        "states": [(k, str(v)) for k, v in STATE_FILTER_LABELS.items()],
+        "years": [d.year for d in years],
+    }
+
+
+def township_outlines() -> dict:
+    features = [{"type": "Feature", "properties": {"name": name}, "geometry": boundary}
+                for name, boundary in Township.objects.values_list("name", "boundary") if boundary]
+    return {"type": "FeatureCollection", "features": features}

@@ -1,0 +1,48 @@
+"""Site search across pages and public cases, for Chinese text (ENGINEERING §4).
+
+Pages: Wagtail's search over the indexed `search_bigrams` field, every bigram of the
+query required (operator="and"). Public cases: every bigram must occur in the
+public summary, the category or the township (icontains per bigram, ANDed) — the
+same fields the public list shows, nothing internal.
+"""
+
+from functools import reduce
+from operator import and_
+
+from django.db.models import Q
+from wagtail.models import Page
+
+from cases.models import Case
+from cms.bigrams import tokens
+from cms.public_cases import PUBLIC_VALUES, record
+
+MAX_QUERY = 100
+MAX_TERMS = 30
+CASE_LIMIT = 50
+
+
+def query_terms(query: str) -> list[str]:
+    return tokens((query or "")[:MAX_QUERY])[:MAX_TERMS]
+
+
+def search_pages(query: str, root=None):
+    terms = query_terms(query)
+    if not terms:
+        return Page.objects.none()
+    pages = Page.objects.live().public()
+    if root is not None:
+        pages = pages.descendant_of(root, inclusive=True)
+    return pages.specific().search(" ".join(terms), operator="and", order_by_relevance=True)
+
+
+def _case_term(term: str) -> Q:
+    return (Q(public_summary__icontains=term) | Q(category__name__icontains=term)
+            | Q(category__name_en__icontains=term) | Q(township__name__icontains=term))
+
+
+def search_cases(query: str, limit: int = CASE_LIMIT) -> list[dict]:
+    terms = query_terms(query)
+    if not terms:
+        return []
+    qs = Case.objects.public().filter(reduce(and_, map(_case_term, terms))).order_by("-received_at", "-pk")
+    return [record(row) for row in qs.values(*PUBLIC_VALUES)[:limit]]

@@ -1,0 +1,29 @@
+"""Template helpers of the public site."""
+
+from django import template
+from wagtail.models import Page, Site
+
+from cms.caching import cached
+
+register = template.Library()
+
+
+@register.inclusion_tag("cms/includes/section_nav.html", takes_context=True)
+def section_nav(context):
+    """Links to the site's sections (pages "shown in menus" under the home page)."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    query = context.get("query", "")
+    if site is None:
+        return {"sections": [], "query": query}
+    root = site.root_page
+    sections = cached("sections", lambda: [(p.title, p.url) for p in Page.objects.live().public()
+                                           .in_menu().child_of(root)], root.pk, timeout=300, case_data=False)
+    path = request.path
+    return {"sections": [{"title": t, "url": u, "current": bool(u) and path.startswith(u) and u != root.url}
+                         for t, u in sections], "home_url": root.url, "query": query}
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -1,0 +1,81 @@
+"""Context builders for the transparency pages and the open data responses.
+Thin: parse the query, call one data function, hand the result to a template."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from cases.models import Department
+from cases.programme import STATUS_LABELS
+from cms import disclosure, ledger
+from cms.caching import cached
+from cms.public_cases import CaseFilter, filter_options, geojson, public_rows, record
+
+PER_PAGE = 20
+
+
+def ledger_context(request) -> dict:
+    today = timezone.localdate()
+    unit = request.GET.get("unit", "")[:40]
+    status = request.GET.get("status", "")
+    status = status if status in STATUS_LABELS else ""
+    all_rows = ledger.build_rows(today)
+    rows = ledger.filter_rows(all_rows, unit, status)
+    axis = ledger.lay_out(rows, today)
+    unit_ids = {r.task.lead_department_id for r in all_rows} | {d.pk for r in all_rows for d in r.co_units}
+    return {
+        "rows": rows, "axis": axis, "today": today, "unit": unit, "status": status,
+        "counts": ledger.status_counts(all_rows), "total": len(all_rows),
+        "statuses": [(k, str(v)) for k, v in STATUS_LABELS.items()],
+        "units": Department.objects.filter(pk__in=unit_ids).order_by("sort_order", "name"),
+        "filtered": bool(unit or status),
+    }
+
+
+def batch_index_context(page) -> dict:
+    from django.db.models import Count, Q
+
+    from cases.models import CaseState
+
+    batches = disclosure.batches().annotate(
+        n=Count("cases", filter=~Q(cases__state=CaseState.MERGED)),
+        closed=Count("cases", filter=Q(cases__state=CaseState.CLOSED)),
+        stage_closed=Count("cases", filter=Q(cases__state=CaseState.STAGE_CLOSED)))
+    items = [{"batch": b, "url": page.url + page.reverse_subpage(
+        "batch", args=[disclosure.source_slug(b), b.number]), "csv": page.url + page.reverse_subpage(
+        "batch_csv", args=[disclosure.source_slug(b), b.number])} for b in batches]
+    return {"items": items}
+
+
+def batch_table_context(page, source: str, number: int) -> dict:
+    batch = disclosure.find_batch(source, number)
+    if batch is None:
+        raise Http404
+    return {"batch": batch, "columns": [str(c) for c in disclosure.COLUMNS], "rows": disclosure.rows(batch),
+            "csv_url": page.url + page.reverse_subpage("batch_csv", args=[source, number])}
+
+
+def public_cases_context(page, request) -> dict:
+    case_filter = CaseFilter.from_query(request.GET)
+    page_obj = Paginator(public_rows(case_filter), PER_PAGE).get_page(request.GET.get("page"))
+    query = case_filter.querystring()
+    suffix = f"?{query}" if query else ""
+    return {
+        "filter": case_filter, "query": query, "options": filter_options(), "page_obj": page_obj,
+        "records": [record(row) for row in page_obj.object_list],
+        "csv_url": page.url + page.reverse_subpage("csv") + suffix,
+        "geojson_url": page.url + page.reverse_subpage("geojson") + suffix,
+        "townships_url": page.url + page.reverse_subpage("townships"),
+        "tile_url": settings.PORTAL_MAP_TILE_URL, "tile_key": settings.PORTAL_MAP_TILE_KEY,
+        "tile_subdomains": settings.PORTAL_MAP_TILE_SUBDOMAINS, "attribution": settings.PORTAL_MAP_ATTRIBUTION,
+    }
+
+
+def geojson_response(request) -> JsonResponse:
+    case_filter = CaseFilter.from_query(request.GET)
+    data = cached("geojson", lambda: geojson(case_filter), case_filter.querystring(), get_language())
+    response = JsonResponse(data, content_type="application/geo+json", json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = 'inline; filename="public-cases.geojson"'
+    return response

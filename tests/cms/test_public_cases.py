@@ -1,0 +1,120 @@
+"""The public case list, map data and open data: public cases and public fields only."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from cases.models import Case
+from tests.cms.helpers import FINDINGS, REPORTER, close_case
+
+SECRETS = [FINDINGS, REPORTER.name, REPORTER.phone, REPORTER.email, REPORTER.ip_address, "夜间有刺鼻气味"]
+
+
+@pytest.fixture
+def published(city, new_case):
+    public = close_case(new_case(lat=36.551234, lng=117.051234), city, summary="公开摘要：化工厂整改完成")
+    sensitive = close_case(new_case(lat=36.567891, lng=117.043219, category=city.water_cat), city,
+                           summary="敏感案件摘要", sensitive=True)
+    private = close_case(new_case(), city, summary="未公开的摘要", public=False)
+    merged_into = public
+    dup = new_case()
+    from cases.actions import merge
+
+    merge(dup, city.intake, merged_into)
+    Case.objects.filter(pk=dup.pk).update(is_public=True, public_summary="合并案件摘要")
+    return public, sensitive, private, dup
+
+
+def _no_secrets(text: str) -> None:
+    for secret in SECRETS:
+        assert secret not in text
+
+
+@pytest.mark.django_db
+def test_list_shows_only_public_cases_and_fields(client, tree, published):
+    public, sensitive, private, dup = published
+    html = client.get("/cases/").content.decode()
+    assert public.reference in html and sensitive.reference in html
+    assert "公开摘要：化工厂整改完成" in html
+    assert private.reference not in html and "未公开的摘要" not in html
+    assert dup.reference not in html and "合并案件摘要" not in html
+    _no_secrets(html)
+
+
+@pytest.mark.django_db
+def test_filters(client, tree, published, city):
+    public, sensitive, *_ = published
+    html = client.get("/cases/", {"category": "water"}).content.decode()
+    assert sensitive.reference in html and public.reference not in html
+    html = client.get("/cases/", {"year": "1999"}).content.decode()
+    assert public.reference not in html
+    html = client.get("/cases/", {"state": "open"}).content.decode()
+    assert public.reference not in html
+    html = client.get("/cases/", {"state": "closed", "township": "east", "year": "2026"}).content.decode()
+    assert public.reference in html
+
+
+@pytest.mark.django_db
+def test_geojson_coarsens_sensitive_locations(client, tree, published):
+    public, sensitive, private, dup = published
+    response = client.get("/cases/geojson/")
+    assert response["Content-Type"] == "application/geo+json"
+    text = response.content.decode()
+    _no_secrets(text)
+    features = {f["properties"]["reference"]: f for f in json.loads(text)["features"]}
+    assert set(features) == {public.reference, sensitive.reference}
+    assert features[sensitive.reference]["geometry"]["coordinates"] == [117.04, 36.57]
+    assert features[sensitive.reference]["properties"]["approximate"] is True
+    assert features[public.reference]["geometry"]["coordinates"] == [117.0512, 36.5512]
+    assert set(features[public.reference]["properties"]) == {
+        "reference", "category", "township", "state", "status", "received", "closed", "summary", "result",
+        "approximate"}
+    filtered = json.loads(client.get("/cases/geojson/", {"category": "water"}).content)
+    assert [f["properties"]["reference"] for f in filtered["features"]] == [sensitive.reference]
+
+
+@pytest.mark.django_db
+def test_csv_export_has_the_same_cases_and_fields(client, tree, published):
+    public, sensitive, private, dup = published
+    response = client.get("/cases/csv/")
+    raw = response.content.decode("utf-8")
+    assert raw.startswith("\ufeff")
+    _no_secrets(raw)
+    table = list(csv.reader(io.StringIO(raw[1:])))
+    assert len(table[0]) == 10
+    refs = {row[0]: row for row in table[1:]}
+    assert set(refs) == {public.reference, sensitive.reference}
+    assert refs[sensitive.reference][8:] == ["36.57", "117.04"]
+
+
+@pytest.mark.django_db
+def test_public_flag_change_shows_at_once_in_the_map_data(client, tree, published):
+    public, *_ = published
+    assert public.reference in client.get("/cases/geojson/").content.decode()
+    public.is_public = False
+    public.save()  # an edit through save() moves updated_at: a new cache key
+    assert public.reference not in client.get("/cases/geojson/").content.decode()
+
+
+def _queries(client, path) -> int:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+def test_query_count_stays_flat_as_cases_grow(client, tree, city, new_case):
+    close_case(new_case(), city)
+    _queries(client, "/cases/")  # warm up per-process lookups (site, content types)
+    few = {path: _queries(client, path) for path in ("/cases/", "/", "/progress/", "/cases/geojson/")}
+    for _ in range(4):
+        close_case(new_case(category=city.water_cat), city)
+    many = {path: _queries(client, path) for path in few}
+    assert many == few

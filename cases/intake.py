@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import notifications
@@ -151,7 +151,7 @@ def submit_case(report: ReportInput, reporter: ReporterInput | None = None, phot
         validate_photo_batch(photos)
         photos = [process_photo(f) for f in photos]
     try:
-        with translation.override(settings.LANGUAGE_CODE), photo_files_guard(), transaction.atomic():
+        with photo_files_guard(), transaction.atomic():
             result = _create(report, reporter, photos, actor, now)
     except IntegrityError:
         if report.idempotency_key:  # the same form posted twice at once: one case

@@ -10,10 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -116,9 +115,7 @@ def _transition(case: Case, action: str, actor, effect: Callable[[Case, datetime
                 event_kind: str | None = None, is_public: bool = False) -> Case:
     sources, target = TRANSITIONS[action]
     now = now or timezone.now()
-    # Event texts are stored, so they are written in the site's language whatever
-    # the language of the staff member's screen.
-    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+    with transaction.atomic():
         current = _lock(case.pk)
         if expected_version is not None and current.version != expected_version:
             raise ConflictError(_("Someone else changed this case first. Reload it and try again."))

@@ -127,11 +127,23 @@ def _remember_and_redirect(request, token: str, result: SubmitResult | None):
     entry = request.session.get(SESSION_DONE) or {}
     if result is not None and result.access_code:
         entry = {"token": token, "code": result.access_code}
-        cache.set(_code_key(token), result.access_code, CODE_CACHE_SECONDS)
+        try:
+            cache.set(_code_key(token), result.access_code, CODE_CACHE_SECONDS)
+        except Exception:  # cache (Redis) down: the session still carries the code
+            logger.warning("access-code cache unavailable; relying on the session")
     elif entry.get("token") != token:
         entry = {"token": token, "code": None}
     request.session[SESSION_DONE] = entry
     return redirect("report_done")
+
+
+def _cached_code(token: str) -> str | None:
+    try:
+        code = cache.get(_code_key(token))
+        cache.delete(_code_key(token))
+    except Exception:  # cache (Redis) down
+        return None
+    return code
 
 
 @require_GET
@@ -141,8 +153,7 @@ def report_done(request):
     case = Case.objects.filter(idempotency_key=token).first() if token else None
     if case is None:
         return redirect("report")
-    code = entry.get("code") or cache.get(_code_key(token))
-    cache.delete(_code_key(token))
+    code = entry.get("code") or _cached_code(token)
     request.session[SESSION_DONE] = {"token": token, "code": None}  # shown once
     reporter = case.reporters.order_by("pk").first()
     contact = bool(reporter and (reporter.phone or reporter.email))

@@ -1,7 +1,8 @@
 """The media disk is full while a citizen submits a report with photos.
 
-What the citizen sees: the report is not accepted and the page says so; the form
-can be sent again later. Nothing is half-saved: no case row, no reporter identity,
+What the citizen sees: the form again (HTTP 503) with their input kept and, next to
+the photos, "Your photos could not be stored just now, so nothing was saved. Please
+try again later, or send the report without photos." The form can be sent again. Nothing is half-saved: no case row, no reporter identity,
 no reference number used up for nothing visible, and no photo file left behind —
 also when the disk fills up halfway through the photos (files already written for
 this submission are deleted, cases/photos.py photo_files_guard).
@@ -65,5 +66,8 @@ def test_the_same_report_goes_through_once_space_is_back(client, city, settings)
 def test_the_citizen_is_told_in_words_what_happened(client, city, settings):
     use_storage(settings, "tests.resilience.storages.FullDiskStorage")
     response = submit_with_photos(client, city)
-    assert response.status_code in (200, 503)
-    assert b"Server Error (500)" not in response.content
+    assert response.status_code == 503  # the form again, with the citizen's input kept
+    page = response.content.decode()
+    assert "Your photos could not be stored just now, so nothing was saved." in page
+    assert "工厂夜间排放刺鼻气味" in page  # what the citizen typed is still there
+    assert_nothing_saved(settings)

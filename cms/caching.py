@@ -13,9 +13,13 @@ Invalidation, given that `cases` never imports `cms` (ENGINEERING rule 10):
 * Page content: a version token bumped by the ``page_published`` and
   ``page_unpublished`` signals (cms/signals.py) is part of every key too.
 * Task counters are not cached at all: 18 rows, one aggregate.
+
+The cache is an accelerator only: when it fails (Redis down) every value is computed
+from the database and the public pages keep serving (PRODUCT §8).
 """
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -27,19 +31,31 @@ from cases.models import Case
 
 CONTENT_VERSION_KEY = "cms:content-version"
 DATA_TIMEOUT = 60
+UNAVAILABLE = "no-cache"
+log = logging.getLogger(__name__)
+
+
+def _safely(operation: Callable[[], Any], fallback: Any = None) -> Any:
+    try:
+        return operation()
+    except Exception:  # any cache backend error: fall back to the database
+        log.warning("cache unavailable; computing from the database", exc_info=True)
+        return fallback
 
 
 def content_version() -> str:
-    version = cache.get(CONTENT_VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex[:12]
-        cache.add(CONTENT_VERSION_KEY, version, None)
-        version = cache.get(CONTENT_VERSION_KEY, version)
-    return version
+    def read() -> str:
+        version = cache.get(CONTENT_VERSION_KEY)
+        if version is None:
+            cache.add(CONTENT_VERSION_KEY, uuid.uuid4().hex[:12], None)
+            version = cache.get(CONTENT_VERSION_KEY)
+        return version
+
+    return _safely(read, UNAVAILABLE) or UNAVAILABLE
 
 
 def bump_content_version() -> None:
-    cache.set(CONTENT_VERSION_KEY, uuid.uuid4().hex[:12], None)
+    _safely(lambda: cache.set(CONTENT_VERSION_KEY, uuid.uuid4().hex[:12], None))
 
 
 def case_fingerprint() -> str:
@@ -52,10 +68,13 @@ def cached(name: str, compute: Callable[[], Any], *parts, timeout: int = DATA_TI
     """`compute()` cached under a key made of `name`, the content version, the case
     fingerprint (unless `case_data` is False: page lists depend on pages only) and
     `parts` (e.g. the language, filters)."""
-    raw = "|".join([content_version(), case_fingerprint() if case_data else "-", *map(str, parts)])
+    version = content_version()
+    if version == UNAVAILABLE:
+        return compute()
+    raw = "|".join([version, case_fingerprint() if case_data else "-", *map(str, parts)])
     key = f"cms:{name}:{hashlib.sha1(raw.encode()).hexdigest()}"
-    value = cache.get(key)
+    value = _safely(lambda: cache.get(key))
     if value is None:
         value = compute()
-        cache.set(key, value, timeout)
+        _safely(lambda: cache.set(key, value, timeout))
     return value

@@ -119,8 +119,12 @@ def start_gunicorn(env: dict[str, str], log: Path, *, workers: int, threads: int
             "--max-requests", "0", "--access-logfile", "-", "--access-logformat", "%(s)s %(m)s %(U)s %(M)sms",
             "--error-logfile", "-"]
     proc = Process(args, env, log, cwd=cwd)
-    # Not /healthz: it answers 503 until a worker's heartbeat, which would read as a server error.
-    wait_http(port, "/__bench__/minimal/" if app.startswith("portal.") else "/", proc)
+    try:
+        # Not /healthz: it answers 503 until a worker's heartbeat, which would read as a server error.
+        wait_http(port, "/__bench__/minimal/" if app.startswith("portal.") else "/", proc)
+    except BaseException:
+        proc.stop()  # never leave a half-started server behind
+        raise
     return proc, port
 
 
@@ -274,16 +278,26 @@ def hammer(port: int, step: Step, *, expect: tuple[int, ...] = (200,), connectio
     """
     result = LoadResult()
     lock = threading.Lock()
-    start_at = time.monotonic() + 0.2
-    measure_from = start_at + warmup
-    stop_at = measure_from + seconds
+    window: dict[str, float] = {}
+
+    def open_window() -> None:  # runs once, when every connection finished its setup
+        now = time.monotonic()
+        window.update(measure_from=now + warmup, stop_at=now + warmup + seconds)
+
+    ready = threading.Barrier(connections, action=open_window, timeout=600)
 
     def worker() -> None:
         client = Client(port, keep=keep_cookies)
         try:
-            ctx = setup(client) if setup else {}
-            while time.monotonic() < start_at:
-                time.sleep(0.01)
+            try:
+                ctx = setup(client) if setup else {}
+            except Exception as exc:  # noqa: BLE001 - reported as an error of this run
+                with lock:
+                    result.errors[f"setup: {type(exc).__name__}: {exc}"[:120]] = 1
+                ready.wait()
+                return
+            ready.wait()  # logins and form fetches are not part of the measured window
+            measure_from, stop_at = window["measure_from"], window["stop_at"]
             local_lat: list[float] = []
             local_err: dict[str, int] = {}
             n = 0
@@ -319,7 +333,7 @@ def hammer(port: int, step: Step, *, expect: tuple[int, ...] = (200,), connectio
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=warmup + seconds + 120)
+        t.join(timeout=warmup + seconds + 720)
     result.seconds = seconds
     return result
 

@@ -435,7 +435,8 @@ def run_peers(args: argparse.Namespace, workdir: Path, rows: list[Row], figures:
     empty = [name for name, result in peer.items() if result.requests == 0]
     if empty:  # e.g. its form changed and the setup step failed in every connection
         rows.append(Row("django-helpdesk peer", "—", verdict="not measured",
-                        note=f"no successful request for: {', '.join(empty)}; see {workdir / 'helpdesk.log'}"))
+                        note=f"no successful request for: {', '.join(empty)} "
+                             f"({'; '.join(str(peer[n].errors) for n in empty)}); see {workdir / 'helpdesk.log'}"))
         return
     rows.append(Row("django-helpdesk public ticket submission (peer)", rps(peer["submit"])))
     rows.append(Row(f"django-helpdesk staff ticket list, {args.helpdesk_tickets:,} tickets (peer)",

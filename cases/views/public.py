@@ -153,7 +153,8 @@ def report_done(request):
     case = Case.objects.filter(idempotency_key=token).first() if token else None
     if case is None:
         return redirect("report")
-    code = entry.get("code") or _cached_code(token)
+    cached = _cached_code(token)  # read and removed every time: the code is shown once
+    code = entry.get("code") or cached
     request.session[SESSION_DONE] = {"token": token, "code": None}  # shown once
     reporter = case.reporters.order_by("pk").first()
     contact = bool(reporter and (reporter.phone or reporter.email))

@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench.common import timed  # noqa: E402
+
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=SH)
 
@@ -116,15 +118,6 @@ def make_crossings(count: int) -> None:
         ids = list(Clock.objects.filter(stopped_at__isnull=True).order_by("pk").values_list("pk", flat=True)[:count])
         Clock.objects.filter(pk__in=ids).update(warn_at=NOW - timedelta(hours=1))
         Notification.objects.all().delete()
-
-
-def timed(fn, repeat: int = 5) -> float:
-    samples = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t)
-    return statistics.median(samples)
 
 
 def measure(n: int) -> list[tuple]:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import roles
 from cases.access import visible_cases
+from cases.forms import MultipleFileField
 from cases.models import Case, CaseState, Department, Photo, RectificationTask
 from cases.results import REOPEN_KINDS
 from cases.routing import route
@@ -19,24 +20,6 @@ def handling_departments():
 
 def textarea(rows: int = 3):
     return forms.Textarea(attrs={"rows": rows})
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files from one input (the pattern in Django's documentation)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
 
 
 class ActionForm(forms.Form):

@@ -5,9 +5,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms import MultipleFileField
 from cases.intake import ReporterInput, ReportInput
 from cases.models import CaseSource, Category, LocationSource, Township
-from cases.workbench.forms import MultipleFileField
 
 STAFF_SOURCES = [(s, s.label) for s in (CaseSource.PHONE, CaseSource.LETTER, CaseSource.VISIT)]
 

@@ -146,3 +146,21 @@ def test_production_passes_the_deploy_checks(tmp_path):
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_suite_runs_on_the_test_profile_whatever_the_environment_says():
+    """`make` exports DJANGO_SETTINGS_MODULE=portal.settings.dev for `make run`; the suite
+    must still use the test profile (inline tasks, file test database, 2FA enforced)."""
+    from django.conf import settings
+
+    assert os.environ["DJANGO_SETTINGS_MODULE"] == "portal.settings.test"
+    assert settings.SECRET_KEY.startswith("test-key")
+    assert settings.Q_CLUSTER["sync"] is True and settings.PORTAL_REQUIRE_2FA is True
+
+
+def test_make_test_cannot_pick_up_the_development_profile(tmp_path):
+    env = clean_env(tmp_path, DJANGO_SETTINGS_MODULE="portal.settings.dev")
+    result = subprocess.run([sys.executable, "-m", "pytest", "--co", "tests/portal/test_health.py"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "settings: portal.settings.test" in result.stdout

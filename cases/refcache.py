@@ -18,10 +18,7 @@ def _version_key(name: str) -> str:
 
 def cached(name: str, loader: Callable[[], Any]) -> Any:
     hit = _local.get(name)
-    try:
-        version = cache.get(_version_key(name)) or 0
-    except Exception:  # shared cache down: reuse what this process has, else read the DB
-        version = hit[0] if hit is not None else -1
+    version = cache.get(_version_key(name)) or 0
     if hit is not None and hit[0] == version:
         return hit[1]
     value = loader()
@@ -35,5 +32,3 @@ def invalidate(name: str) -> None:
         cache.incr(_version_key(name))
     except ValueError:
         cache.set(_version_key(name), 1, None)
-    except Exception:  # shared cache down: other processes catch up when it is back
-        pass

@@ -41,10 +41,9 @@ _index: TownshipIndex | None = None
 def _current_version() -> str:
     # Bumped on every Township save/delete (cases.apps), shared by all processes
     # through the cache, so every web process rebuilds its index after an edit.
-    try:
-        return str(cache.get(_INDEX_CACHE_KEY) or 0)
-    except Exception:  # shared cache down: keep using this process's index
-        return _index.version if _index is not None else "0"
+    # While the cache server is down this reads "0": the index is rebuilt once and
+    # kept; other processes catch up on edits when it is back.
+    return str(cache.get(_INDEX_CACHE_KEY) or 0)
 
 
 def invalidate_township_index(**_kwargs) -> None:
@@ -54,8 +53,6 @@ def invalidate_township_index(**_kwargs) -> None:
         cache.incr(_INDEX_CACHE_KEY)
     except ValueError:
         cache.set(_INDEX_CACHE_KEY, 1, None)
-    except Exception:  # shared cache down: other processes catch up when it is back
-        pass
 
 
 def build_index() -> TownshipIndex:

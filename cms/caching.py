@@ -35,27 +35,18 @@ UNAVAILABLE = "no-cache"
 log = logging.getLogger(__name__)
 
 
-def _safely(operation: Callable[[], Any], fallback: Any = None) -> Any:
-    try:
-        return operation()
-    except Exception:  # any cache backend error: fall back to the database
-        log.warning("cache unavailable; computing from the database", exc_info=True)
-        return fallback
-
-
 def content_version() -> str:
-    def read() -> str:
+    # While the cache server is down (portal.cache.FailSoftRedisCache) every read
+    # misses: UNAVAILABLE makes callers compute from the database.
+    version = cache.get(CONTENT_VERSION_KEY)
+    if version is None:
+        cache.add(CONTENT_VERSION_KEY, uuid.uuid4().hex[:12], None)
         version = cache.get(CONTENT_VERSION_KEY)
-        if version is None:
-            cache.add(CONTENT_VERSION_KEY, uuid.uuid4().hex[:12], None)
-            version = cache.get(CONTENT_VERSION_KEY)
-        return version
-
-    return _safely(read, UNAVAILABLE) or UNAVAILABLE
+    return version or UNAVAILABLE
 
 
 def bump_content_version() -> None:
-    _safely(lambda: cache.set(CONTENT_VERSION_KEY, uuid.uuid4().hex[:12], None))
+    cache.set(CONTENT_VERSION_KEY, uuid.uuid4().hex[:12], None)
 
 
 def case_fingerprint() -> str:
@@ -73,8 +64,8 @@ def cached(name: str, compute: Callable[[], Any], *parts, timeout: int = DATA_TI
         return compute()
     raw = "|".join([version, case_fingerprint() if case_data else "-", *map(str, parts)])
     key = f"cms:{name}:{hashlib.sha1(raw.encode()).hexdigest()}"
-    value = _safely(lambda: cache.get(key))
+    value = cache.get(key)
     if value is None:
         value = compute()
-        _safely(lambda: cache.set(key, value, timeout))
+        cache.set(key, value, timeout)
     return value

@@ -28,7 +28,10 @@ def check_cache() -> str | None:
     cache.set(key, "ok", 10)
     ok = cache.get(key) == "ok"
     cache.delete(key)
-    return None if ok else "cache did not return the value just written"
+    if ok:
+        return None
+    # portal.cache.FailSoftRedisCache swallows the outage; it keeps the reason.
+    return getattr(cache, "last_error", "") or "cache did not return the value just written"
 
 
 def check_media() -> str | None:

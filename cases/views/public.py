@@ -127,10 +127,7 @@ def _remember_and_redirect(request, token: str, result: SubmitResult | None):
     entry = request.session.get(SESSION_DONE) or {}
     if result is not None and result.access_code:
         entry = {"token": token, "code": result.access_code}
-        try:
-            cache.set(_code_key(token), result.access_code, CODE_CACHE_SECONDS)
-        except Exception:  # cache (Redis) down: the session still carries the code
-            logger.warning("access-code cache unavailable; relying on the session")
+        cache.set(_code_key(token), result.access_code, CODE_CACHE_SECONDS)  # a no-op while Redis is down
     elif entry.get("token") != token:
         entry = {"token": token, "code": None}
     request.session[SESSION_DONE] = entry
@@ -138,11 +135,8 @@ def _remember_and_redirect(request, token: str, result: SubmitResult | None):
 
 
 def _cached_code(token: str) -> str | None:
-    try:
-        code = cache.get(_code_key(token))
-        cache.delete(_code_key(token))
-    except Exception:  # cache (Redis) down
-        return None
+    code = cache.get(_code_key(token))
+    cache.delete(_code_key(token))
     return code
 
 

@@ -124,9 +124,12 @@ REDIS_URL = env("REDIS_URL", default="")
 def caches_from_env(redis_url: str) -> dict:
     if redis_url:
         return {
-            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url},
-            # django-ratelimit needs atomic increments shared by all processes.
-            "ratelimit": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url},
+            # Fail-soft: while Redis is down the portal serves from the database
+            # (portal/cache.py, docs/resilience.md).
+            "default": {"BACKEND": "portal.cache.FailSoftRedisCache", "LOCATION": redis_url},
+            # django-ratelimit needs atomic increments shared by all processes; while
+            # Redis is down the limiter lets requests through (cases/views/common.py).
+            "ratelimit": {"BACKEND": "portal.cache.FailSoftRedisCache", "LOCATION": redis_url},
         }
     return {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal-default"},
@@ -159,6 +162,8 @@ def q_cluster_from_env(redis_url: str) -> dict:
 
 CACHES = caches_from_env(REDIS_URL)
 RATELIMIT_USE_CACHE = "ratelimit"
+# While the counter store (Redis) is down, citizens can still report (logged by portal.cache).
+RATELIMIT_FAIL_OPEN = True
 Q_CLUSTER = q_cluster_from_env(REDIS_URL)
 
 # --- Auth ------------------------------------------------------------------------

@@ -72,8 +72,8 @@ def test_without_redis_the_cache_is_local_and_the_task_broker_is_the_database():
 
 def test_redis_url_switches_caches_and_the_task_broker():
     caches = caches_from_env(REDIS)
-    assert caches["default"] == {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS}
-    assert caches["ratelimit"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert caches["default"] == {"BACKEND": "portal.cache.FailSoftRedisCache", "LOCATION": REDIS}
+    assert caches["ratelimit"]["BACKEND"] == "portal.cache.FailSoftRedisCache"
     q = q_cluster_from_env(REDIS)
     assert q["redis"] == REDIS and "orm" not in q
 

@@ -28,3 +28,22 @@ class CasesConfig(AppConfig):
 
             post_save.connect(handler, sender=model, weak=False, dispatch_uid=f"refcache-save-{model.__name__}")
             post_delete.connect(handler, sender=model, weak=False, dispatch_uid=f"refcache-del-{model.__name__}")
+
+        # Data shown on the public pages besides cases (cases.programme also bumps it
+        # after its bulk updates, which send no signal).
+        from cases.models import (
+            ActionItem,
+            Category,
+            Department,
+            JointMeeting,
+            Milestone,
+            RectificationTask,
+            ReferralBatch,
+            SpotCheck,
+        )
+
+        for model in (ActionItem, Category, Department, JointMeeting, Milestone, RectificationTask, ReferralBatch,
+                      SpotCheck, Township):
+            for signal, verb in ((post_save, "save"), (post_delete, "del")):
+                signal.connect(refcache.public_data_changed, sender=model,
+                               dispatch_uid=f"public-data-{verb}-{model.__name__}")

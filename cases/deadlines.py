@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Subquery
+from django.utils import timezone
 
 from cases.calendar import WorkCalendar, due_after, end_of_day, local_date, shift_working_days
 from cases.models import Case, Clock, ClockKind, DayUnit, DeadlinePolicy
@@ -117,4 +118,5 @@ def refresh_case_flags(case_ids) -> None:
     Case.objects.filter(pk__in=set(case_ids)).update(
         next_due_at=Subquery(running.order_by("due_at").values("due_at")[:1]),
         is_overdue=Exists(running.filter(overdue_at__isnull=False)),
+        updated_at=timezone.now(),  # every change moves updated_at: cms.caching relies on it
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases import roles
+from cases import refcache, roles
 from cases.calendar import load_calendar
 from cases.deadlines import clock_times, policy_for
 from cases.models import (
@@ -89,6 +89,7 @@ def verify_task(task: RectificationTask, actor, note: str, *, now: datetime | No
         RectificationTask.objects.filter(pk=task.pk).update(
             verified_at=now, verified_by=actor, verification_note=note,
             completed_at=locked.completed_at or timezone.localdate(now))
+        transaction.on_commit(refcache.public_data_changed)
     task.refresh_from_db()
     return task
 
@@ -124,6 +125,7 @@ def complete_action_item(item: ActionItem, actor, outcome: str, *, now: datetime
         if ActionItem.objects.filter(pk=item.pk, done_at__isnull=True).update(done_at=now, outcome=outcome) != 1:
             raise WorkflowError(_("This action item is already done."))
         Clock.objects.filter(action_item=item, stopped_at__isnull=True).update(stopped_at=now)
+        transaction.on_commit(refcache.public_data_changed)
         for case in item.meeting.cases.all():
             record_event(case, "action_item_done", actor, now, internal_text=f"{item.decision}: {outcome}",
                          data={"action_item": item.pk})
@@ -172,6 +174,7 @@ def record_spot_check(check: SpotCheck, actor, outcome: str, note: str, *,
         if SpotCheck.objects.filter(pk=check.pk, outcome=SpotCheck.Outcome.PENDING).update(
                 outcome=outcome, note=note, checked_at=now, checked_by=actor) != 1:
             raise WorkflowError(_("This spot check has already been recorded."))
+        transaction.on_commit(refcache.public_data_changed)
         record_event(check.case, f"spot_check_{outcome}", actor, now, internal_text=note,
                      data={"spot_check": check.pk, "round": check.round_name})
         if outcome == SpotCheck.Outcome.RELAPSE:

@@ -32,3 +32,17 @@ def invalidate(name: str) -> None:
         cache.incr(_version_key(name))
     except ValueError:
         cache.set(_version_key(name), 1, None)
+
+
+PUBLIC_DATA = "public-data"
+
+
+def version(name: str) -> int:
+    """The shared version of `name` (0 when never bumped or while the cache is down)."""
+    return cache.get(_version_key(name)) or 0
+
+
+def public_data_changed(**_kwargs) -> None:
+    """Programme, reference or batch data shown on the public pages changed: the
+    cached public pages (cms.pagecache) are rebuilt on the next request."""
+    invalidate(PUBLIC_DATA)

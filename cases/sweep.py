@@ -73,9 +73,9 @@ def _sweep_batch(threshold: Threshold, now: datetime, batch_size: int) -> int:
         _write_rows(threshold, ids, now)
         case_ids = {case for _pk, case in rows if case}
         if threshold.name == "overdue":
-            Case.objects.filter(pk__in=case_ids).update(is_overdue=True)
+            Case.objects.filter(pk__in=case_ids).update(is_overdue=True, updated_at=now)
         elif threshold.name == "escalation":
-            Case.objects.filter(pk__in=case_ids).update(is_supervised=True)
+            Case.objects.filter(pk__in=case_ids).update(is_supervised=True, updated_at=now)
     return len(rows)
 
 

@@ -2,14 +2,12 @@
 
 Invalidation, given that `cases` never imports `cms` (ENGINEERING rule 10):
 
-* Case data: every cache key includes a fingerprint of the case table,
-  ``Count(pk)``, ``Max(updated_at)`` and ``Sum(version)``. Every transition bumps
-  the case's ``version`` (and sets ``updated_at``), a new case raises the count, and
-  edits through ``save()`` move ``updated_at``; so a changed case gives a new key on
-  the very next request. The fingerprint is one aggregate over an indexed table:
-  much cheaper than the grouped counts and joins it protects.
-* Edits that bypass both (a bulk ``update()`` of a non-state field such as
-  ``is_public``) are caught by the short timeout, ``DATA_TIMEOUT`` seconds.
+* Case data: every cache key includes a fingerprint of the case table, its newest
+  ``updated_at`` (an index lookup, not a scan). New cases, every transition, the
+  sweep's overdue/supervised flags, deadline refreshes and publicity changes all set
+  ``updated_at``; so a changed case gives a new key on the very next request.
+* What bypasses it (a deleted case, an edit of reference data such as a category
+  name) is caught by the short timeout, ``DATA_TIMEOUT`` seconds.
 * Page content: a version token bumped by the ``page_published`` and
   ``page_unpublished`` signals (cms/signals.py) is part of every key too.
 * Task counters are not cached at all: 18 rows, one aggregate.
@@ -25,7 +23,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Sum
 
 from cases.models import Case
 
@@ -50,8 +47,11 @@ def bump_content_version() -> None:
 
 
 def case_fingerprint() -> str:
-    row = Case.objects.aggregate(n=Count("pk"), last=Max("updated_at"), v=Sum("version"))
-    return f"{row['n']}:{row['last'].timestamp() if row['last'] else 0}:{row['v'] or 0}"
+    """The newest ``updated_at``: one step down the case_updated index, whatever the
+    size of the table. Every change to a case moves it (transitions, intake, the
+    sweep's flags, publicity; see the module docstring)."""
+    last = Case.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    return str(last.timestamp()) if last else "0"
 
 
 def cached(name: str, compute: Callable[[], Any], *parts, timeout: int = DATA_TIMEOUT,

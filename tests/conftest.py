@@ -1,8 +1,21 @@
 import os
 
 import pytest
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import clear_url_caches
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@receiver(setting_changed)
+def _language_code_changed(*, setting, **_kwargs):
+    """The URL resolver caches reverse() per language with the /en/ prefix computed
+    from LANGUAGE_CODE at that moment; a test that sets LANGUAGE_CODE = "en" would leave
+    "en" URLs unprefixed for every later test (the redirects went to /report/done/
+    instead of /en/report/done/). Django clears these caches for ROOT_URLCONF only."""
+    if setting == "LANGUAGE_CODE":
+        clear_url_caches()
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.lookups import IsNull
 from django.utils.translation import gettext_lazy as _
 
 from cases.fields import EncryptedTextField
@@ -144,6 +145,11 @@ class Case(models.Model):
             # Covering indexes for the dashboard counts (all cases, or one department).
             models.Index(fields=["is_overdue", "state", "lead_department"], name="case_overdue_state_dept"),
             models.Index(fields=["is_supervised", "state", "lead_department"], name="case_supervised_state_dept"),
+            # The staff list's default order (cases.workbench.filters.SORTS["due"]).
+            models.Index(IsNull(F("next_due_at"), True), F("next_due_at"), F("received_at").desc(), F("id").desc(),
+                         name="case_due_order"),
+            # The public pages' cheap "has any case changed" probe (cms.caching).
+            models.Index(fields=["updated_at"], name="case_updated"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["batch", "original_code"], name="case_unique_code_in_batch",

@@ -1,0 +1,83 @@
+"""Whole-response cache for anonymous visitors of the public CMS pages.
+
+The public pages (home with its live counters, news, typical cases, the task ledger,
+the public case list and the rest served by Wagtail) are the same for every visitor
+without a session. A hit returns the stored response before the session, locale,
+CSRF, authentication and Wagtail layers run; the security headers are part of the
+stored response, and the CSP middleware outside this one adds its header again.
+
+Freshness (cms/caching.py): the key holds the content version (bumped on publish,
+unpublish, move and delete), the case fingerprint (the newest ``updated_at``) and the
+public-data version (cases.refcache: tasks, milestones, meetings, spot checks,
+categories, departments, townships, batches), so a published page, a changed case or
+a written-off task shows on the very next request; anything else (an edited image)
+within ``DATA_TIMEOUT`` seconds.
+
+Never cached: requests carrying a session or messages cookie (signed-in staff and
+editors, a citizen following a report), anything but GET, responses that set a
+cookie or say private / no-store / no-cache, and anything not served by Wagtail's
+page view. While the cache server is down every request is a miss.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import cc_delim_re
+
+from cases import refcache
+from cms.caching import DATA_TIMEOUT, UNAVAILABLE, case_fingerprint, content_version
+
+SERVED_BY = "wagtail_serve"
+UNCACHEABLE = {"private", "no-store", "no-cache"}
+HIT_HEADER = "X-Page-Cache"
+
+
+def _personal(request) -> bool:
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies
+
+
+def _key(request) -> str | None:
+    version = content_version()
+    if version == UNAVAILABLE:
+        return None
+    raw = "|".join([version, case_fingerprint(), str(refcache.version(refcache.PUBLIC_DATA)),
+                    request.get_host(), request.get_full_path()])
+    return f"cms:page:{hashlib.sha1(raw.encode()).hexdigest()}"
+
+
+def _storable(request, response) -> bool:
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.url_name != SERVED_BY or response.status_code != 200:
+        return False
+    if response.streaming or response.cookies or response.has_header("Set-Cookie"):
+        return False
+    directives = {d.split("=")[0].strip().lower() for d in cc_delim_re.split(response.get("Cache-Control", ""))}
+    return not directives & UNCACHEABLE
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "GET" or _personal(request) or request.path_info.startswith(("/admin/", "/static/")):
+            return self.get_response(request)
+        key = _key(request)
+        if key is not None:
+            stored = cache.get(key)
+            if stored is not None:
+                status, headers, content = stored
+                response = HttpResponse(content, status=status)
+                for name, value in headers:
+                    response.headers[name] = value
+                response.headers[HIT_HEADER] = "hit"
+                return response
+        response = self.get_response(request)
+        if key is not None and _storable(request, response):
+            headers = [(k, v) for k, v in response.items() if k.lower() not in ("set-cookie", HIT_HEADER.lower())]
+            cache.set(key, (response.status_code, headers, response.content), DATA_TIMEOUT)
+            response.headers[HIT_HEADER] = "miss"
+        return response

@@ -1,0 +1,76 @@
+"""Anonymous public pages from the page cache (cms/pagecache.py): a repeat visit
+costs one query, and every change a reader could notice shows on the next request."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases.programme import verify_task
+from cms.models import NewsPage
+from cms.pagecache import HIT_HEADER
+from tests.cms.conftest import publish
+from tests.cms.helpers import batch, close_case, referral, task
+
+pytestmark = pytest.mark.django_db
+SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Permissions-Policy",
+                    "Referrer-Policy", "Content-Language")
+
+
+def visit(client, path="/"):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    assert response.status_code == 200
+    return response, len(ctx.captured_queries)
+
+
+def test_a_repeat_visit_is_served_from_the_cache_with_its_headers(client, tree):
+    first, first_queries = visit(client)
+    second, second_queries = visit(client)
+    assert (first[HIT_HEADER], second[HIT_HEADER]) == ("miss", "hit")
+    assert second.content == first.content
+    assert second_queries <= 1 < first_queries  # the case fingerprint only: an index lookup
+    for name in SECURITY_HEADERS:
+        assert second[name] == first[name], name
+    assert not second.cookies
+
+
+def test_a_case_change_shows_on_the_next_request(client, tree, city):
+    central = batch()
+    cases = [referral(city, central) for _ in range(2)]
+    assert '<span class="counter-number">0/2</span>' in visit(client)[0].content.decode()
+    assert visit(client)[0][HIT_HEADER] == "hit"
+    close_case(cases[0], city)
+    response, _ = visit(client)
+    assert response[HIT_HEADER] == "miss" and '<span class="counter-number">1/2</span>' in response.content.decode()
+
+
+def test_a_task_written_off_shows_on_the_next_request(client, tree, city, django_capture_on_commit_callbacks):
+    done = task(1, city.env, milestones=((("方案", "2025-06-30"), True),))
+    task(2, city.env)
+    visit(client)
+    assert visit(client, "/tasks/")[0][HIT_HEADER] == "miss" and visit(client, "/tasks/")[0][HIT_HEADER] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        verify_task(done, city.intake, "现场验收合格")  # a bulk update inside: no model signal
+    home, _ = visit(client)
+    assert home[HIT_HEADER] == "miss"
+    assert '<span class="counter-number">1/2</span>' in home.content.decode().split('data-counter="tasks"')[1]
+    assert visit(client, "/tasks/")[0][HIT_HEADER] == "miss"
+
+
+def test_a_published_page_shows_on_the_next_request(client, tree):
+    visit(client, "/news/")
+    assert visit(client, "/news/")[0][HIT_HEADER] == "hit"
+    news = NewsPage(title="城区油烟治理见成效", slug="fumes")
+    tree.news.add_child(instance=news)
+    publish(news)
+    response, _ = visit(client, "/news/")
+    assert response[HIT_HEADER] == "miss" and "城区油烟治理见成效" in response.content.decode()
+
+
+def test_signed_in_visitors_and_forms_never_come_from_the_cache(client, tree, city):
+    for _ in range(2):
+        assert HIT_HEADER not in client.get("/report/")  # not a CMS page
+    client.force_login(city.editor)
+    for _ in range(2):
+        response = client.get("/")
+        assert response.status_code == 200 and HIT_HEADER not in response

@@ -151,16 +151,19 @@ def submit_case(report: ReportInput, reporter: ReporterInput | None = None, phot
         validate_photo_batch(photos)
         photos = [process_photo(f) for f in photos]
     try:
+        # One write transaction for the report and its routing (SQLite has one writer:
+        # each transaction costs a lock and a commit); routing runs in a savepoint, so a
+        # routing failure leaves the report for the dispatch desk, never loses it.
         with photo_files_guard(), transaction.atomic():
             result = _create(report, reporter, photos, actor, now)
+            if route:
+                result.case = _route_quietly(result.case, now)
     except IntegrityError:
         if report.idempotency_key:  # the same form posted twice at once: one case
             existing = Case.objects.filter(idempotency_key=report.idempotency_key).first()
             if existing:
                 return SubmitResult(existing, None, False)
         raise
-    if route:
-        result.case = _route_quietly(result.case, now)
     return result
 
 
@@ -218,7 +221,8 @@ def _route_quietly(case: Case, now: datetime) -> Case:
     from cases.actions import auto_route
 
     try:
-        routed = auto_route(case, now=now)
+        with transaction.atomic():  # a savepoint: a failed routing leaves nothing behind
+            routed = auto_route(case, now=now)
     except (WorkflowError, CalendarNotCovered) as exc:
         log.warning("auto-routing of %s left for the dispatch desk: %s", case.reference, exc)
         record_event(case, "routing_needed", None, now, internal_text=str(exc), data={"reason": "error"})

@@ -194,16 +194,27 @@ def schedule_send_on_commit(notification_ids: Iterable[int | Notification | None
     """
     ids = [getattr(item, "pk", item) for item in notification_ids if item is not None]
     if ids:
-        transaction.on_commit(lambda: _enqueue_send_tasks(ids))
+        # Rows scheduled anywhere in one transaction (a report and its routing) go to
+        # the worker as one task: the first callback after the commit takes them all.
+        connection = transaction.get_connection()
+        pending = connection.__dict__.setdefault("portal_outbox_ids", [])
+        pending.extend(ids)
+        transaction.on_commit(lambda: _flush_scheduled(connection))
+
+
+def _flush_scheduled(connection) -> None:
+    ids, connection.portal_outbox_ids = connection.__dict__.get("portal_outbox_ids", []), []
+    if ids:  # ids of rows rolled back in a savepoint are harmless: send_one skips them
+        _enqueue_send_tasks(sorted(set(ids)))
 
 
 def _enqueue_send_tasks(ids: list[int]) -> None:
-    for pk in ids:
-        try:
-            q_tasks.async_task("cases.tasks.send_notification", pk)
-        except Exception as exc:  # noqa: BLE001 - the periodic sweep covers every failure
-            logger.warning("could not enqueue sending of notification %s (%s); the outbox sweep will send it",
-                           pk, type(exc).__name__)
+    # One task for all the rows of one change: one broker write, not one per message.
+    try:
+        q_tasks.async_task("cases.tasks.send_notifications", ids)
+    except Exception as exc:  # noqa: BLE001 - the periodic sweep covers every failure
+        logger.warning("could not enqueue sending of notifications %s (%s); the outbox sweep will send them",
+                       ids, type(exc).__name__)
 
 
 # --- sending ----------------------------------------------------------------------

@@ -16,8 +16,13 @@ def send_due_notifications() -> dict[str, int]:
 
 
 def send_notification(notification_id: int) -> str:
-    """Enqueued after a case change commits; a row already sent or held elsewhere is a no-op."""
+    """A row already sent or held elsewhere is a no-op."""
     return notifications.send_one(notification_id)
+
+
+def send_notifications(notification_ids: list[int]) -> list[str]:
+    """Enqueued once after a case change commits, for all the rows it created."""
+    return [notifications.send_one(pk) for pk in notification_ids]
 
 
 def sweep_deadlines() -> dict:

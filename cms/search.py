@@ -12,7 +12,7 @@ from operator import and_
 from django.db.models import Q
 from wagtail.models import Page
 
-from cases.models import Case
+from cases.models import Case, Category, Township
 from cms.bigrams import tokens
 from cms.public_cases import PUBLIC_VALUES, record
 
@@ -32,12 +32,20 @@ def search_pages(query: str, root=None):
     pages = Page.objects.live().public()
     if root is not None:
         pages = pages.descendant_of(root, inclusive=True)
-    return pages.specific().search(" ".join(terms), operator="and", order_by_relevance=True)
+    # Newest first, like a government news site. Every result holds every bigram
+    # already; relevance scoring (bm25 in a correlated subquery per match on SQLite)
+    # cost ~1.5 s per search over 10,000 documents against ~15 ms without it.
+    return (pages.order_by("-first_published_at", "-id").specific()
+            .search(" ".join(terms), operator="and", order_by_relevance=False))
 
 
 def _case_term(term: str) -> Q:
-    return (Q(public_summary__icontains=term) | Q(category__name__icontains=term)
-            | Q(category__name_en__icontains=term) | Q(township__name__icontains=term))
+    # Categories and townships are small tables: their matches become id lists, so the
+    # case query has no joins and reads only the case table.
+    categories = Category.objects.filter(Q(name__icontains=term) | Q(name_en__icontains=term)).values("pk")
+    townships = Township.objects.filter(name__icontains=term).values("pk")
+    return (Q(public_summary__icontains=term) | Q(category_id__in=list(categories.values_list("pk", flat=True)))
+            | Q(township_id__in=list(townships.values_list("pk", flat=True))))
 
 
 def search_cases(query: str, limit: int = CASE_LIMIT) -> list[dict]:

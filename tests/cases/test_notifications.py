@@ -302,7 +302,7 @@ def test_broker_down_is_logged_not_raised(monkeypatch, caplog, django_capture_on
         with transaction.atomic():
             row = email_row(case)
             schedule_send_on_commit([row.pk])
-    assert "outbox sweep will send it" in caplog.text
+    assert "outbox sweep will send them" in caplog.text
     assert Notification.objects.get().state == State.PENDING
     assert send_due_notifications()["sent"] == 1  # the periodic schedule's entry point
     assert len(mail.outbox) == 1
@@ -401,3 +401,20 @@ def test_log_backend_never_logs_the_full_number(settings, caplog):
 ])
 def test_mask_phone(phone, masked):
     assert sms.mask_phone(phone) == masked
+
+
+def test_a_report_and_its_routing_reach_the_worker_as_one_task(monkeypatch, django_capture_on_commit_callbacks,
+                                                                city):
+    """One broker write per report (was one per message: three on SQLite's single writer)."""
+    from cases.intake import ReporterInput, ReportInput, submit_case
+
+    enqueued = []
+    monkeypatch.setattr("django_q.tasks.async_task", lambda func, *args, **kw: enqueued.append((func, args)))
+    with django_capture_on_commit_callbacks(execute=True):
+        result = submit_case(ReportInput(category=city.air, description="夜间有刺鼻气味", latitude=36.55,
+                                         longitude=117.05, location_source="pin"),
+                             ReporterInput(name="张三", phone="13800138000", email="zs@example.org"))
+    assert result.case.state == "assigned"  # routed in the same transaction
+    rows = sorted(Notification.objects.values_list("pk", flat=True))
+    assert len(rows) >= 3  # the reporter's SMS and e-mail, the department's notice
+    assert enqueued == [("cases.tasks.send_notifications", (rows,))]

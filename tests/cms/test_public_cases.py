@@ -118,3 +118,17 @@ def test_query_count_stays_flat_as_cases_grow(client, tree, city, new_case):
         close_case(new_case(category=city.water_cat), city)
     many = {path: _queries(client, path) for path in few}
     assert many == few
+
+
+@pytest.mark.django_db
+def test_the_year_filter_offers_only_years_with_public_cases(city, new_case):
+    from datetime import datetime
+
+    from cms.public_cases import public_years
+    from tests.cases.conftest import SH
+
+    assert public_years() == []
+    for year in (2024, 2026, 2025):
+        new_case(now=datetime(year, 1, 1, 0, 30, tzinfo=SH))  # still the year before in UTC
+    Case.objects.filter(received_at__year__in=(2024, 2026)).update(is_public=True)
+    assert public_years() == [2026, 2024]

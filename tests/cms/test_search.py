@@ -86,3 +86,8 @@ def test_case_search_uses_only_public_fields(city, new_case):
     assert [r["reference"] for r in search_cases("大气")] == []  # public again below
     Case.objects.filter(pk=case.pk).update(is_public=True)
     assert [r["reference"] for r in search_cases("大气污染")] == [case.reference]  # category name
+
+
+@pytest.mark.django_db
+def test_results_come_newest_first(pages):
+    assert [p.slug for p in search_pages("偷排污水")] == ["body-hit", "title-hit"]  # published in that order

@@ -33,10 +33,14 @@ class BaseSmsBackend:
 
 
 class LogSmsBackend(BaseSmsBackend):
-    """Default: writes the message to the "portal.sms" log with the number masked."""
+    """Default: writes the message to the "portal.sms" log with the number masked. The
+    text (it may hold the reporter's access code) is logged only with DEBUG on."""
 
     def send(self, phone: str, text: str, *, reference: str | None = None) -> None:
-        logger.info("SMS to %s (%s): %s", mask_phone(phone), reference or "-", text)
+        from django.conf import settings
+
+        shown = text if settings.DEBUG else f"[{len(text)} characters, shown only with DEBUG on]"
+        logger.info("SMS to %s (%s): %s", mask_phone(phone), reference or "-", shown)
 
 
 @dataclass(frozen=True)

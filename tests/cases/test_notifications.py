@@ -384,16 +384,19 @@ def test_sms_through_the_locmem_backend():
     assert "AB12CD" in sms.outbox[0].text and case.reference in sms.outbox[0].text
 
 
-def test_log_backend_never_logs_the_full_number(settings, caplog):
+@pytest.mark.parametrize("debug", [False, True])
+def test_log_backend_never_logs_the_full_number_nor_the_code_in_production(settings, caplog, debug):
     settings.SMS_BACKEND = "cases.sms.LogSmsBackend"
+    settings.DEBUG = debug
     case = make_case()
     add_reporter(case, email="")
-    notify_reporter(case, "case_received", {}, "r")
+    notify_reporter(case, "case_received", {"access_code": "AB12CD34EF"}, "r")
     with caplog.at_level(logging.INFO):
         assert send_due()["sent"] == 1
     assert "138****8000" in caplog.text
     assert IDENTITY["phone"] not in caplog.text
-    assert case.reference in caplog.text
+    assert f"case-{case.pk}:" in caplog.text  # which message it was, for operators
+    assert ("AB12CD34EF" in caplog.text) is debug  # the text only in development
 
 
 @pytest.mark.parametrize("phone, masked", [

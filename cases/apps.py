@@ -8,7 +8,9 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_migrate, post_save
+
+        post_migrate.connect(_role_groups_after_migrate, dispatch_uid="cases-role-groups")
 
         import cases.photos  # noqa: F401 - sets Pillow's pixel limit for every image decode, Wagtail's too
         import cases.workbench.hooks  # noqa: F401 - registers the workbench's Wagtail hooks
@@ -47,3 +49,14 @@ class CasesConfig(AppConfig):
             for signal, verb in ((post_save, "save"), (post_delete, "del")):
                 signal.connect(refcache.public_data_changed, sender=model,
                                dispatch_uid=f"public-data-{verb}-{model.__name__}")
+
+
+def _role_groups_after_migrate(app_config, using="default", **_kwargs):
+    # Once per migrate, after the last app's permissions exist (wagtailadmin's
+    # access_admin among them).
+    from django.apps import apps
+
+    if app_config is list(apps.get_app_configs())[-1]:
+        from cases.roles import ensure_role_groups
+
+        ensure_role_groups()

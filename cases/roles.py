@@ -50,3 +50,18 @@ def department_id_of(user) -> int | None:
         return user.staff_profile.department_id
     except Exception:  # no profile: not a department member
         return None
+
+
+def ensure_role_groups() -> dict:
+    """One group per role, each allowed into the Wagtail admin (idempotent). Run after
+    every `migrate` (cases.apps), so a fresh production install has the roles without
+    the demo seed; an administrator then only adds people to groups."""
+    from django.contrib.auth.models import Group, Permission
+
+    access_admin = Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin").first()
+    groups = {}
+    for role in ROLE_LABELS:
+        groups[role], _created = Group.objects.get_or_create(name=role)
+        if access_admin is not None:
+            groups[role].permissions.add(access_admin)
+    return groups

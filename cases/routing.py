@@ -77,7 +77,8 @@ def locate_township(latitude: float | Decimal | None, longitude: float | Decimal
     if latitude is None or longitude is None:
         return None
     pk = township_index().locate(float(longitude), float(latitude))
-    return Township.objects.filter(pk=pk).first() if pk else None
+    # The boundary polygon is large and only the index needs it.
+    return Township.objects.defer("boundary").filter(pk=pk).first() if pk else None
 
 
 @dataclass(frozen=True)

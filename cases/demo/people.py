@@ -9,7 +9,7 @@ the lead department accept and answer a case, so the history needs real actors.
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 
 from cases import roles
 from cases.models import Department, StaffProfile
@@ -38,12 +38,7 @@ def demo_password() -> str:
 
 def seed_groups() -> dict[str, Group]:
     """One group per role, each allowed into the Wagtail admin."""
-    access_admin = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
-    groups = {}
-    for role in roles.ROLE_LABELS:
-        groups[role], _c = Group.objects.get_or_create(name=role)
-        groups[role].permissions.add(access_admin)
-    return groups
+    return roles.ensure_role_groups()
 
 
 class UserMaker:

@@ -21,10 +21,10 @@ class CasesConfig(AppConfig):
         post_save.connect(invalidate_township_index, sender=Township, dispatch_uid="township-index-save")
         post_delete.connect(invalidate_township_index, sender=Township, dispatch_uid="township-index-delete")
         from cases import refcache
-        from cases.models import DeadlinePolicy, WorkCalendarDay, WorkCalendarYear
+        from cases.models import Category, DeadlinePolicy, WorkCalendarDay, WorkCalendarYear
 
         for model, name in ((WorkCalendarDay, "calendar"), (WorkCalendarYear, "calendar"),
-                            (DeadlinePolicy, "policies")):
+                            (DeadlinePolicy, "policies"), (Category, "categories")):
             def handler(*_args, _name=name, **_kwargs):
                 refcache.invalidate(_name)
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cases import captcha, geo
+from cases import captcha, geo, refcache
 from cases.duplicates import category_label
 from cases.intake import ReporterInput, ReportInput
 from cases.models import Category, Feedback, LocationSource
@@ -150,6 +150,16 @@ def root_categories():
     return Category.objects.filter(parent__isnull=True, is_active=True).order_by("sort_order", "code")
 
 
+def category_tree() -> list[tuple[Category, list[int]]]:
+    """Active root categories with their active sub-type ids, cached per process
+    (cases.refcache "categories", invalidated when a category is saved or deleted)."""
+    def load():
+        return [(root, [c.pk for c in root.subtypes.all() if c.is_active])
+                for root in root_categories().prefetch_related("subtypes")]
+
+    return refcache.cached("categories", load)
+
+
 class ReportForm(AccessibleFormMixin, LocationFieldsMixin, ReporterFieldsMixin):
     field_order = ["category", "description", "observed_at", "polluter_name", "latitude", "longitude", "crs",
                    "location_source", "address", "photos", "anonymity", "name", "phone", "email", "consent",
@@ -182,14 +192,13 @@ class ReportForm(AccessibleFormMixin, LocationFieldsMixin, ReporterFieldsMixin):
             "Optional: up to %(count)s photos, each at most %(mb)s MB (JPEG, PNG, WebP or HEIC)."
         ) % {"count": settings.PORTAL_PHOTO_MAX_COUNT, "mb": settings.PORTAL_PHOTO_MAX_BYTES // 1048576}
         self.subtype_fields = []
-        for root in root_categories().prefetch_related("subtypes"):
-            subtypes = [c for c in root.subtypes.all() if c.is_active]
-            if not subtypes:
+        for root, subtype_ids in category_tree():
+            if not subtype_ids:
                 continue
             name = f"subtype_{root.pk}"
             self.fields[name] = CategoryChoiceField(
                 label=_("Kind of %(category)s") % {"category": category_label(root)}, required=False,
-                queryset=Category.objects.filter(pk__in=[c.pk for c in subtypes]).order_by("sort_order", "code"),
+                queryset=Category.objects.filter(pk__in=subtype_ids).order_by("sort_order", "code"),
                 empty_label=_("Not sure / other"))
             self.subtype_fields.append((root.pk, name))
         self.mark_errors()

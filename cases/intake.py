@@ -155,7 +155,7 @@ def submit_case(report: ReportInput, reporter: ReporterInput | None = None, phot
         # each transaction costs a lock and a commit); routing runs in a savepoint, so a
         # routing failure leaves the report for the dispatch desk, never loses it.
         with photo_files_guard(), transaction.atomic():
-            result = _create(report, reporter, photos, actor, now)
+            result = _create(report, reporter, photos, actor, now, refresh_flags=not route)
             if route:
                 result.case = _route_quietly(result.case, now)
     except IntegrityError:
@@ -167,7 +167,7 @@ def submit_case(report: ReportInput, reporter: ReporterInput | None = None, phot
     return result
 
 
-def _create(report: ReportInput, reporter, photos, actor, now) -> SubmitResult:
+def _create(report: ReportInput, reporter, photos, actor, now, *, refresh_flags: bool = True) -> SubmitResult:
     code = new_access_code()
     reference = next_reference(now)
     lat = Decimal(str(report.latitude)).quantize(Decimal("0.000001")) if report.latitude is not None else None
@@ -193,13 +193,13 @@ def _create(report: ReportInput, reporter, photos, actor, now) -> SubmitResult:
     record_event(case, "received", actor, now, to_state=case.state, is_public=True,
                  public_text=_("Your report was received."),
                  data={"source": case.source, "township": township.pk if township else None})
-    _start_intake_clocks(case, now)
+    _start_intake_clocks(case, now, refresh_flags)
     if reporter is not None and reporter.has_contact:
         notifications.notify_reporter(case, "case_received", {"access_code": code}, "received", now=now)
     return SubmitResult(case, code, True)
 
 
-def _start_intake_clocks(case: Case, now: datetime) -> None:
+def _start_intake_clocks(case: Case, now: datetime, refresh_flags: bool = True) -> None:
     from cases.deadlines import refresh_case_flags
 
     try:
@@ -214,7 +214,8 @@ def _start_intake_clocks(case: Case, now: datetime) -> None:
         # it is recorded, and /healthz and the workbench show the problem.
         log.error("calendar not covered for case %s: %s", case.reference, exc)
         record_event(case, "calendar_missing", None, now, internal_text=str(exc), data={"year": exc.year})
-    refresh_case_flags([case.pk])
+    if refresh_flags:  # otherwise routing, which follows in the same transaction, does it once
+        refresh_case_flags([case.pk])
 
 
 def _route_quietly(case: Case, now: datetime) -> Case:
@@ -228,5 +229,8 @@ def _route_quietly(case: Case, now: datetime) -> Case:
         record_event(case, "routing_needed", None, now, internal_text=str(exc), data={"reason": "error"})
         routed = case
     if routed is case:  # not routed: clocks and flags changed in the database only
+        from cases.deadlines import refresh_case_flags
+
+        refresh_case_flags([case.pk])
         case.refresh_from_db()
     return routed

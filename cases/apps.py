@@ -56,7 +56,8 @@ def _role_groups_after_migrate(app_config, using="default", **_kwargs):
     # access_admin among them).
     from django.apps import apps
 
-    if app_config is list(apps.get_app_configs())[-1]:
+    # post_migrate is sent only for apps with a models module, in INSTALLED_APPS order.
+    if app_config is [a for a in apps.get_app_configs() if a.models_module is not None][-1]:
         from cases.roles import ensure_role_groups
 
         ensure_role_groups()

@@ -19,7 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import notifications
+from cases import notifications, refcache
 from cases.calendar import CalendarNotCovered, load_calendar, local_date
 from cases.deadlines import Policy, start_clock
 from cases.models import (
@@ -190,6 +190,7 @@ def _create(report: ReportInput, reporter, photos, actor, now, *, refresh_flags:
         )
     if photos:
         attach_photos(case, photos, kind="citizen", uploaded_by=actor, now=now)
+    transaction.on_commit(refcache.public_data_changed)  # public counters rebuild (cms.pagecache)
     record_event(case, "received", actor, now, to_state=case.state, is_public=True,
                  public_text=_("Your report was received."),
                  data={"source": case.source, "township": township.pk if township else None})
@@ -224,8 +225,11 @@ def _route_quietly(case: Case, now: datetime) -> Case:
     try:
         with transaction.atomic():  # a savepoint: a failed routing leaves nothing behind
             routed = auto_route(case, now=now)
-    except (WorkflowError, CalendarNotCovered) as exc:
-        log.warning("auto-routing of %s left for the dispatch desk: %s", case.reference, exc)
+    except Exception as exc:  # noqa: BLE001 - the savepoint is rolled back; the report must survive
+        if isinstance(exc, (WorkflowError, CalendarNotCovered)):
+            log.warning("auto-routing of %s left for the dispatch desk: %s", case.reference, exc)
+        else:
+            log.exception("auto-routing of %s failed; left for the dispatch desk", case.reference)
         record_event(case, "routing_needed", None, now, internal_text=str(exc), data={"reason": "error"})
         routed = case
     if routed is case:  # not routed: clocks and flags changed in the database only

@@ -193,19 +193,26 @@ def schedule_send_on_commit(notification_ids: Iterable[int | Notification | None
     "portal-send-outbox" schedule picks them up (ENGINEERING rule 6).
     """
     ids = [getattr(item, "pk", item) for item in notification_ids if item is not None]
-    if ids:
-        # Rows scheduled anywhere in one transaction (a report and its routing) go to
-        # the worker as one task: the first callback after the commit takes them all.
-        connection = transaction.get_connection()
-        pending = connection.__dict__.setdefault("portal_outbox_ids", [])
-        pending.extend(ids)
-        transaction.on_commit(lambda: _flush_scheduled(connection))
+    if not ids:
+        return
+    connection = transaction.get_connection()
+    # Rows scheduled anywhere in one transaction (a report and its routing) go to the
+    # worker as one task: join the flush this transaction has already registered. The
+    # flush lives in Django's own on-commit list, so a rollback discards it with the
+    # transaction (ids appended inside a rolled-back savepoint: send_one skips them).
+    for _savepoints, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, _OutboxFlush):
+            callback.ids.extend(ids)
+            return
+    transaction.on_commit(_OutboxFlush(ids))
 
 
-def _flush_scheduled(connection) -> None:
-    ids, connection.portal_outbox_ids = connection.__dict__.get("portal_outbox_ids", []), []
-    if ids:  # ids of rows rolled back in a savepoint are harmless: send_one skips them
-        _enqueue_send_tasks(sorted(set(ids)))
+class _OutboxFlush:
+    def __init__(self, ids: list[int]):
+        self.ids = list(ids)
+
+    def __call__(self) -> None:
+        _enqueue_send_tasks(sorted(set(self.ids)))
 
 
 def _enqueue_send_tasks(ids: list[int]) -> None:

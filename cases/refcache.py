@@ -4,12 +4,17 @@ invalidated across processes by a version number kept in the shared cache.
 Cache invalidation on save/delete is wired in cases.apps; no business logic there.
 """
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 
-_local: dict[str, tuple[int, Any]] = {}
+# A value is also reloaded after LOCAL_TTL seconds, so an edit whose version bump
+# was lost (the cache server was down) reaches every process within that time.
+LOCAL_TTL = 300
+_local: dict[str, tuple[int, Any, float]] = {}
 
 
 def _version_key(name: str) -> str:
@@ -19,14 +24,21 @@ def _version_key(name: str) -> str:
 def cached(name: str, loader: Callable[[], Any]) -> Any:
     hit = _local.get(name)
     version = cache.get(_version_key(name)) or 0
-    if hit is not None and hit[0] == version:
+    if hit is not None and hit[0] == version and time.monotonic() - hit[2] < LOCAL_TTL:
         return hit[1]
     value = loader()
-    _local[name] = (version, value)
+    _local[name] = (version, value, time.monotonic())
     return value
 
 
 def invalidate(name: str) -> None:
+    """Now and again after the surrounding transaction commits: a process that reloads
+    between the two (it still reads the old rows) is corrected by the second bump."""
+    _bump(name)
+    transaction.on_commit(lambda: _bump(name))
+
+
+def _bump(name: str) -> None:
     _local.pop(name, None)
     try:
         cache.incr(_version_key(name))

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cases import refcache
 from cases.models import Case, CaseEvent, Clock, ClockKind, Department, Notification
 
 
@@ -72,6 +73,7 @@ def _sweep_batch(threshold: Threshold, now: datetime, batch_size: int) -> int:
             **{threshold.mark_field: now})
         _write_rows(threshold, ids, now)
         case_ids = {case for _pk, case in rows if case}
+        transaction.on_commit(refcache.public_data_changed)
         if threshold.name == "overdue":
             Case.objects.filter(pk__in=case_ids).update(is_overdue=True, updated_at=now)
         elif threshold.name == "escalation":

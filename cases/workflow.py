@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases import roles
+from cases import refcache, roles
 from cases.models import Case, CaseEvent
 from cases.models import CaseState as S
 
@@ -139,6 +139,7 @@ def _transition(case: Case, action: str, actor, effect: Callable[[Case, datetime
         refresh_case_flags([current.pk])
         for callback in outcome.after_commit:
             transaction.on_commit(callback)
+        transaction.on_commit(refcache.public_data_changed)  # public pages rebuild (cms.pagecache)
     current.refresh_from_db()
     return current
 

@@ -14,9 +14,10 @@ a written-off task shows on the very next request; anything else (an edited imag
 within ``DATA_TIMEOUT`` seconds.
 
 Never cached: requests carrying a session or messages cookie (signed-in staff and
-editors, a citizen following a report), anything but GET, responses that set a
-cookie or say private / no-store / no-cache, and anything not served by Wagtail's
-page view. While the cache server is down every request is a miss.
+editors, a citizen following a report), anything but GET, URLs with query parameters
+the pages do not read, responses that set a cookie or say private / no-store /
+no-cache, and anything not served by Wagtail's page view. While the cache server is
+down every request is a miss.
 """
 
 import hashlib
@@ -32,11 +33,27 @@ from cms.caching import DATA_TIMEOUT, UNAVAILABLE, case_fingerprint, content_ver
 SERVED_BY = "wagtail_serve"
 UNCACHEABLE = {"private", "no-store", "no-cache"}
 HIT_HEADER = "X-Page-Cache"
+# The query parameters the public pages read (filters and pagination). A URL with any
+# other parameter is served but not stored, so random query strings cannot fill the
+# cache (which in production shares Redis with the rate-limit counters).
+PARAMETERS = frozenset({"page", "category", "township", "state", "year", "tag", "unit", "status"})
+MAX_PARAMETER_LENGTH = 40
+# Never Wagtail pages: skip the key lookups for them.
+NOT_PAGES = ("/report/", "/track/", "/open311/", "/healthz", "/admin/", "/django-admin/", "/static/", "/media/",
+             "/documents/", "/i18n/", "/search/", "/__bench__/", "/favicon.ico", "/robots.txt")
 
 
-def _personal(request) -> bool:
+def _eligible(request) -> bool:
+    if request.method != "GET":
+        return False
     cookies = request.COOKIES
-    return settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return False  # signed-in staff, editors, a citizen following a report
+    path = request.path_info
+    if path.startswith(NOT_PAGES) or (path.startswith("/en/") and path[3:].startswith(NOT_PAGES)):
+        return False
+    return all(key in PARAMETERS and all(len(v) <= MAX_PARAMETER_LENGTH for v in request.GET.getlist(key))
+               for key in request.GET)
 
 
 def _key(request) -> str | None:
@@ -63,7 +80,7 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method != "GET" or _personal(request) or request.path_info.startswith(("/admin/", "/static/")):
+        if not _eligible(request):
             return self.get_response(request)
         key = _key(request)
         if key is not None:

@@ -1,15 +1,19 @@
 """Publishing, moving or deleting a page invalidates the cached public views and
 pages (cms/caching.py, cms/pagecache.py)."""
 
-from django.db.models.signals import post_delete
-from wagtail.models import Page
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms.caching import bump_content_version
 
 
 def _bump(sender, **kwargs):
+    # Now, and again after the commit: a request served in between still read the old
+    # rows and stored them under the first new version.
     bump_content_version()
+    transaction.on_commit(bump_content_version)
 
 
 def connect() -> None:
@@ -17,3 +21,6 @@ def connect() -> None:
     page_unpublished.connect(_bump, dispatch_uid="cms-bump-on-unpublish")
     post_page_move.connect(_bump, dispatch_uid="cms-bump-on-move")
     post_delete.connect(_bump, sender=Page, dispatch_uid="cms-bump-on-delete")
+    # Making a page private (or public again) changes what anonymous visitors may see.
+    post_save.connect(_bump, sender=PageViewRestriction, dispatch_uid="cms-bump-on-restriction")
+    post_delete.connect(_bump, sender=PageViewRestriction, dispatch_uid="cms-bump-on-restriction-delete")

@@ -12,16 +12,18 @@ down cache looks like to callers such as django-ratelimit.
 """
 
 import logging
+import pickle
 import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
-OUTAGE = (RedisConnectionError, RedisTimeoutError, OSError)
+# Unreachable, timed out, read-only after a failover, out of memory, a value that no
+# longer unpickles: for the portal each means "no cache right now".
+OUTAGE = (RedisError, OSError, pickle.UnpicklingError, EOFError)
 
 
 class FailSoftRedisCache(RedisCache):

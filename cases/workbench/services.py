@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import roles
+from cases import refcache, roles
 from cases.access import can_see_reporter, visible_cases
 from cases.actions import dispatch
 from cases.calendar import CalendarNotCovered
@@ -75,6 +75,7 @@ def set_publicity(case: Case, actor, *, is_public: bool, is_sensitive: bool, pub
     with transaction.atomic():
         Case.objects.filter(pk=case.pk).update(is_public=is_public, is_sensitive=is_sensitive,
                                                public_summary=public_summary.strip(), updated_at=now)
+        transaction.on_commit(refcache.public_data_changed)
         record_event(case, "publicity_changed", actor, now,
                      data={"is_public": is_public, "is_sensitive": is_sensitive,
                            "summary_changed": public_summary.strip() != case.public_summary})

@@ -27,3 +27,19 @@ def section_nav(context):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.simple_tag(takes_context=True)
+def other_language_url(context) -> str:
+    """The same page in the other language: "/x/" ⇄ "/en/x/". Always a path on this
+    site: leading slashes are collapsed, so "/en//evil.example/" cannot become the
+    protocol-relative link "//evil.example/"."""
+    from django.utils import translation
+
+    request = context.get("request")
+    if request is None:
+        return "/"
+    path = request.get_full_path()
+    if translation.get_language() == "en":
+        return "/" + (path[3:] if path.startswith("/en/") else path).lstrip("/")
+    return "/en/" + path.lstrip("/")

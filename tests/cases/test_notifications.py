@@ -421,3 +421,22 @@ def test_a_report_and_its_routing_reach_the_worker_as_one_task(monkeypatch, djan
     rows = sorted(Notification.objects.values_list("pk", flat=True))
     assert len(rows) >= 3  # the reporter's SMS and e-mail, the department's notice
     assert enqueued == [("cases.tasks.send_notifications", (rows,))]
+
+
+def test_rows_of_a_rolled_back_transaction_never_ride_along(monkeypatch, django_capture_on_commit_callbacks):
+    enqueued = []
+    monkeypatch.setattr("django_q.tasks.async_task", lambda func, *args, **kw: enqueued.append(args[0]))
+    case = make_case()
+
+    class Abort(Exception):
+        pass
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(Abort), transaction.atomic():
+            schedule_send_on_commit([email_row(case).pk])
+            raise Abort
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            row = email_row(case, key="second")
+            schedule_send_on_commit([row.pk])
+    assert enqueued == [[row.pk]]

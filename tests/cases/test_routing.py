@@ -78,3 +78,18 @@ def test_submission_routes_or_waits_for_dispatch(city, new_case):
     outside = new_case(category=city.air, lng=118.5)
     assert outside.state == CaseState.SUBMITTED and outside.township is None
     assert outside.events.get(kind="routing_needed").data["reason"] == "no_township"
+
+
+def test_a_crash_in_routing_never_loses_the_report(city, new_case, monkeypatch, caplog):
+    from cases.models import Assignment, CaseEvent, CaseState
+
+    def crash(case, **_kw):
+        Assignment.objects.create(case=case, department=city.env, role="lead", assigned_at=case.received_at)
+        raise RuntimeError("a bug in a routing rule")
+
+    monkeypatch.setattr("cases.actions.auto_route", crash)
+    case = new_case()
+    assert case.state == CaseState.SUBMITTED  # with the dispatch desk
+    assert not Assignment.objects.filter(case=case).exists()  # the routing's writes were rolled back
+    assert CaseEvent.objects.filter(case=case, kind="routing_needed").exists()
+    assert "a bug in a routing rule" in caplog.text

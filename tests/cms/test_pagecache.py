@@ -74,3 +74,23 @@ def test_signed_in_visitors_and_forms_never_come_from_the_cache(client, tree, ci
     for _ in range(2):
         response = client.get("/")
         assert response.status_code == 200 and HIT_HEADER not in response
+
+
+def test_unknown_or_long_query_parameters_are_served_but_not_stored(client, tree):
+    for path in ("/news/?utm_source=x", "/news/?page=" + "9" * 41):
+        for _ in range(2):
+            response = client.get(path)
+            assert response.status_code in (200, 404) and HIT_HEADER not in response, path
+    for _ in range(2):
+        response = client.get("/news/?page=1")
+    assert response[HIT_HEADER] == "hit"
+
+
+def test_making_a_page_private_shows_at_once(client, tree):
+    from wagtail.models import PageViewRestriction
+
+    visit(client, "/about/")
+    assert visit(client, "/about/")[0][HIT_HEADER] == "hit"
+    PageViewRestriction.objects.create(page=tree.about, restriction_type=PageViewRestriction.LOGIN)
+    response = client.get("/about/")
+    assert response.status_code == 302 and HIT_HEADER not in response  # to the sign-in page

@@ -22,3 +22,22 @@ def test_server_error_page_gives_the_hotline_without_touching_the_database(langu
     with translation.override(language):
         response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500 and text in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_language_link_stays_on_this_site(client):
+    page = client.get("/en//evil.example/").content.decode()  # a 404 page in English
+    assert '<a href="/evil.example/" lang="zh-hans"' in page and 'href="//evil' not in page
+
+
+@pytest.mark.parametrize("language,path,link", [
+    ("zh-hans", "//evil.example/", "/en/evil.example/"), ("zh-hans", "/report/?a=1", "/en/report/?a=1"),
+    ("en", "/en/report/", "/report/"), ("en", "/en//evil.example/", "/evil.example/"), ("en", "/en/", "/")])
+def test_other_language_url_is_always_a_local_path(language, path, link):
+    from cms.templatetags.cms_tags import other_language_url
+
+    request = RequestFactory().get("/")
+    request.path = path.split("?")[0]
+    request.META["QUERY_STRING"] = path.partition("?")[2]
+    with translation.override(language):
+        assert other_language_url({"request": request}) == link

@@ -5,9 +5,9 @@ from datetime import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from cases import notifications
+from cases import notifications, public_text
 from cases.calendar import load_calendar
 from cases.deadlines import start_clock, stop_clocks
 from cases.models import Assignment, Case, ClockKind, Department, ReporterIdentity
@@ -19,6 +19,10 @@ from cases.workflow import (
     _transition,
     require,
 )
+
+PASSED_ON = gettext_noop("Your report has been passed to %(dept)s.")
+ACCEPTED = gettext_noop("%(dept)s has accepted your report and is handling it.")
+MERGED = gettext_noop("Your report concerns the same problem as case %(ref)s and is followed there.")
 
 CASE_CLOCKS = [ClockKind.DISPATCH, ClockKind.ACKNOWLEDGE, ClockKind.HANDLING, ClockKind.BATCH_REPLY]
 
@@ -57,7 +61,7 @@ def dispatch(case: Case, actor, department: Department, co_departments=(), *, no
         co_names = [a.department.name for a in assignments[1:]]
         return Outcome(
             updates={"lead_department": department, "dispatched_at": at},
-            public_text=_("Your report has been passed to %(dept)s.") % {"dept": department.name},
+            public_message=public_text.message(PASSED_ON, dept=department.name),
             internal_text=note,
             data={"department": department.pk, "co_departments": [a.department_id for a in assignments[1:]],
                   "co_names": co_names, **({"rule": auto_rule} if auto_rule else {})},
@@ -94,8 +98,7 @@ def accept(case: Case, actor, *, now=None, expected_version=None) -> Case:
         start_clock(load_calendar(), current, ClockKind.HANDLING, at, assignment=lead)
         notifications.notify_reporter(current, "case_accepted", {}, f"accepted:{lead.pk}", now=at)
         return Outcome(updates={"accepted_at": current.accepted_at or at},
-                       public_text=_("%(dept)s has accepted your report and is handling it.")
-                       % {"dept": current.lead_department.name})
+                       public_message=public_text.message(ACCEPTED, dept=current.lead_department.name))
 
     return _transition(case, "accept", actor, effect, now=now, expected_version=expected_version,
                        event_kind="accepted", is_public=True)
@@ -127,7 +130,7 @@ def transfer(case: Case, actor, department: Department, reason: str, *, co_depar
             is_active=False, state=Assignment.State.CANCELLED, finished_at=at)
         _assign(current, department, co_departments, at)
         return Outcome(updates={"lead_department": department}, internal_text=reason,
-                       public_text=_("Your report has been passed to %(dept)s.") % {"dept": department.name},
+                       public_message=public_text.message(PASSED_ON, dept=department.name),
                        data={"from_department": old, "department": department.pk})
 
     return _transition(case, "transfer", actor, effect, now=now, expected_version=expected_version,
@@ -151,8 +154,7 @@ def merge(case: Case, actor, target: Case, *, note: str = "", now=None, expected
         record_event(survivor, "merged_in", actor, at, internal_text=note,
                      data={"from_case": current.pk, "reference": current.reference, "reporters": moved})
         return Outcome(updates={"merged_into": survivor}, internal_text=note,
-                       public_text=_("Your report concerns the same problem as case %(ref)s and is followed "
-                                     "there.") % {"ref": survivor.reference},
+                       public_message=public_text.message(MERGED, ref=survivor.reference),
                        data={"into": survivor.pk, "reference": survivor.reference, "reporters": moved})
 
     return _transition(case, "merge", actor, effect, now=now, expected_version=expected_version,

@@ -12,9 +12,10 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
+from cases import public_text
 from cases.geo import bbox_around, distance_m
 from cases.intake import ReporterInput
 from cases.models import OPEN_STATES, Case, CaseEvent, Category, ReporterIdentity
@@ -112,7 +113,8 @@ def follow_case(case: Case, reporter: ReporterInput, token: str, now: datetime |
                 name="" if reporter.is_anonymous else reporter.name, phone=reporter.phone,
                 email=reporter.email, ip_address=reporter.ip_address, consented_at=now)
             record_event(current, "follower_added", None, now, is_public=True, dedupe_key=key,
-                         public_text=_("Another resident reported the same problem."),
+                         public_message=public_text.message(
+                             gettext_noop("Another resident reported the same problem.")),
                          data={"has_contact": reporter.has_contact})
     except IntegrityError:
         if CaseEvent.objects.filter(dedupe_key=key).exists():

@@ -5,11 +5,10 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from cases import notifications, roles
+from cases import notifications, public_text, roles
 from cases.calendar import load_calendar
 from cases.deadlines import move_clock, policy_for, refresh_case_flags
 from cases.models import Assignment, Case, ClockKind, DeadlineSetting, ExtensionRequest
@@ -83,10 +82,10 @@ def approve_extension(ext: ExtensionRequest, actor, note: str = "", *, now=None)
                    policy_for(ClockKind.HANDLING, case.source, case.subcategory or case.category))
         ExtensionRequest.objects.filter(pk=ext.pk).update(state=ExtensionRequest.State.APPROVED,
                                                           decided_by=actor, decided_at=now, decision_note=note)
-        new_due = date_format(timezone.localtime(ext.requested_due_at), "DATE_FORMAT")
         record_event(case, "extension_approved", actor, now, is_public=True, internal_text=note,
-                     public_text=_("The handling deadline was extended to %(date)s. Reason: %(reason)s")
-                     % {"date": new_due, "reason": ext.public_reason},
+                     public_message=public_text.message(
+                         gettext_noop("The handling deadline was extended to %(date)s. Reason: %(reason)s"),
+                         date=public_text.moment(ext.requested_due_at), reason=ext.public_reason),
                      data={"extension": ext.pk, "old_due": ext.old_due_at.isoformat(),
                            "new_due": ext.requested_due_at.isoformat()})
         refresh_case_flags([case.pk])

@@ -18,8 +18,9 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from cases import notifications, refcache
+from cases import notifications, public_text, refcache
 from cases.calendar import CalendarNotCovered, load_calendar, local_date
 from cases.deadlines import Policy, start_clock
 from cases.models import (
@@ -192,7 +193,7 @@ def _create(report: ReportInput, reporter, photos, actor, now, *, refresh_flags:
         attach_photos(case, photos, kind="citizen", uploaded_by=actor, now=now)
     transaction.on_commit(refcache.public_data_changed)  # public counters rebuild (cms.pagecache)
     record_event(case, "received", actor, now, to_state=case.state, is_public=True,
-                 public_text=_("Your report was received."),
+                 public_message=public_text.message(gettext_noop("Your report was received.")),
                  data={"source": case.source, "township": township.pk if township else None})
     _start_intake_clocks(case, now, refresh_flags)
     if reporter is not None and reporter.has_contact:

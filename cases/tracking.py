@@ -184,7 +184,7 @@ def _due(case: Case) -> tuple[datetime | None, str]:
 
 def _timeline(case: Case) -> list[TimelineEntry]:
     events = CaseEvent.objects.filter(case=case, is_public=True).exclude(public_text="").order_by("created_at", "pk")
-    return [TimelineEntry(e.created_at, e.public_text) for e in events]
+    return [TimelineEntry(e.created_at, e.shown_public_text) for e in events]
 
 
 def _contacts(case: Case) -> list[str]:
@@ -209,8 +209,8 @@ def build_view(case: Case, now: datetime | None = None, *, nested: bool = False)
         case=case, state_text=_state_text(case),
         department=case.lead_department.name if case.lead_department_id else "",
         due_at=due_at, due_text=due_text,
-        extensions=list(case.events.filter(kind="extension_approved", is_public=True)
-                        .order_by("created_at").values_list("public_text", flat=True)),
+        extensions=[e.shown_public_text for e in case.events.filter(kind="extension_approved", is_public=True)
+                    .order_by("created_at")],
         timeline=_timeline(case), reply=reply, contacts=[] if nested else _contacts(case),
         windows=Windows(None, None, None, False, None, False, False) if nested else windows(case, now),
         co_departments=co,

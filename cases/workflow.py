@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases import public_text as public_text_module
 from cases import refcache, roles
 from cases.models import Case, CaseEvent
 from cases.models import CaseState as S
@@ -71,6 +72,7 @@ class Outcome:
     public_text: str = ""
     internal_text: str = ""
     data: dict = field(default_factory=dict)
+    public_message: dict | None = None  # cases.public_text.message(): shown in the reader's language
     after_commit: list[Callable[[], None]] = field(default_factory=list)
 
 
@@ -133,7 +135,8 @@ def _transition(case: Case, action: str, actor, effect: Callable[[Case, datetime
             raise ConflictError(_("Someone else changed this case first. Reload it and try again."))
         record_event(current, event_kind or action, actor, now, from_state=current.state, to_state=target,
                      is_public=is_public, public_text=outcome.public_text,
-                     internal_text=outcome.internal_text, data=outcome.data)
+                     internal_text=outcome.internal_text, data=outcome.data,
+                     public_message=outcome.public_message)
         from cases.deadlines import refresh_case_flags
 
         refresh_case_flags([current.pk])
@@ -146,7 +149,11 @@ def _transition(case: Case, action: str, actor, effect: Callable[[Case, datetime
 
 def record_event(case: Case, kind: str, actor, now: datetime, *, from_state: str = "", to_state: str = "",
                  is_public: bool = False, public_text: str = "", internal_text: str = "",
-                 data: dict | None = None, dedupe_key: str | None = None) -> CaseEvent:
+                 data: dict | None = None, dedupe_key: str | None = None,
+                 public_message: dict | None = None) -> CaseEvent:
+    if public_message is not None:
+        data = {**(data or {}), public_text_module.KEY: public_message}
+        public_text = public_text or public_text_module.render(public_message)
     return CaseEvent.objects.create(
         case=case, kind=kind, actor=actor if actor is not None and actor.is_authenticated else None,
         actor_department=roles.department_of(actor) if actor is not None else None,

@@ -63,7 +63,7 @@ def service_request_updates(params: QueryDict, now: datetime) -> Many:
             "service_request_id": event.case.reference,
             "status": status,
             "updated_datetime": w3c(event.created_at),
-            "description": event.public_text if shows_details(event.case) else "",
+            "description": event.shown_public_text if shows_details(event.case) else "",
             "media_url": "",
         })
     return Many("request_update", items)

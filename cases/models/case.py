@@ -305,6 +305,13 @@ class CaseEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise ValueError("CaseEvent is append-only")
 
+    @property
+    def shown_public_text(self) -> str:
+        """The public text in the reader's language where it is a standard message."""
+        from cases.public_text import text_of
+
+        return text_of(self)
+
 
 class Feedback(models.Model):
     class Rating(models.IntegerChoices):

@@ -224,3 +224,15 @@ def test_mask_phone(phone, masked):
 def test_mask_email():
     assert mask_email("zhang.san@example.org") == "z***@example.org"
     assert mask_email("broken") == ""
+
+
+def test_standard_events_read_in_the_readers_language(client, city, now):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):  # filed through the Chinese form
+        case, code = filed(city, now)
+    look_up(client, case.reference, code)
+    english = client.get(f"/en/track/{case.reference}/").content.decode()
+    assert "Your report was received." in english and "Your report has been passed to 市生态环境局." in english
+    chinese = client.get(f"/track/{case.reference}/").content.decode()
+    assert "您的举报已收到" in chinese and "Your report was received." not in chinese

@@ -35,7 +35,8 @@ def invalidate(name: str) -> None:
     """Now and again after the surrounding transaction commits: a process that reloads
     between the two (it still reads the old rows) is corrected by the second bump."""
     _bump(name)
-    transaction.on_commit(lambda: _bump(name))
+    if transaction.get_connection().in_atomic_block:  # outside one, on_commit would bump again at once
+        transaction.on_commit(lambda: _bump(name))
 
 
 def _bump(name: str) -> None:

@@ -13,7 +13,8 @@ def _bump(sender, **kwargs):
     # Now, and again after the commit: a request served in between still read the old
     # rows and stored them under the first new version.
     bump_content_version()
-    transaction.on_commit(bump_content_version)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(bump_content_version)
 
 
 def connect() -> None:

@@ -25,7 +25,7 @@ install-test: $(VENV)/.installed-test
 
 migrate: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py compilemessages --ignore "$(VENV)" -v 0 || true
+	$(PY) manage.py compilemessages --ignore "$(VENV)" -v 0 || echo "warning: install GNU gettext (msgfmt) for the Chinese interface"
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py setup_schedules
 
@@ -37,7 +37,7 @@ run: seed
 	@PORT=$(PORT) HOST=$(HOST) PY=$(PY) bash scripts/run.sh
 
 test: install-test
-	$(PY) manage.py compilemessages --ignore "$(VENV)" -v 0 || true
+	$(PY) manage.py compilemessages --ignore "$(VENV)" -v 0
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-test
@@ -56,7 +56,7 @@ load-scaleout: install
 	$(PY) bench/load.py scaleout --duration $(DURATION) $(LOAD_ARGS)
 
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans -l en --ignore "$(VENV)/*" --ignore "staticfiles/*"
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-location --ignore "$(VENV)/*" --ignore "staticfiles/*"
 	$(PY) manage.py compilemessages --ignore "$(VENV)"
 
 clean:

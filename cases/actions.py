@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from cases import notifications, public_text
+from cases.assignments import MoveLog, move, move_all
 from cases.calendar import load_calendar
 from cases.deadlines import start_clock, stop_clocks
-from cases.models import Assignment, Case, ClockKind, Department, ReporterIdentity
+from cases.models import Assignment, Case, CaseState, ClockKind, Department, ReporterIdentity
 from cases.workflow import (
     ConflictError,
     ForbiddenTransition,
@@ -40,13 +41,13 @@ def _assign(case: Case, department: Department, co_departments, now: datetime) -
     return made
 
 
-def _end_assignments(case: Case, state: str, now: datetime, only_lead: bool = False) -> None:
+def _end_assignments(case: Case, action: str, now: datetime, log: MoveLog, only_lead: bool = False) -> None:
     qs = Assignment.objects.filter(case=case, is_active=True)
     if only_lead:
         qs = qs.filter(role=Assignment.Role.LEAD)
     for assignment in qs:
         stop_clocks(case, None, now, assignment=assignment)
-    qs.update(is_active=False, state=state, finished_at=now)
+    move_all(qs, action, now, log, is_active=False, finished_at=now)
 
 
 def lead_assignment(case: Case) -> Assignment | None:
@@ -91,13 +92,13 @@ def reject(case: Case, actor, reason: str, redirect_authority: str, *, now=None,
 
 def accept(case: Case, actor, *, now=None, expected_version=None) -> Case:
     def effect(current: Case, at: datetime) -> Outcome:
-        lead = lead_assignment(current)
+        lead, log = lead_assignment(current), MoveLog()
         stop_clocks(current, [ClockKind.ACCEPT], at, assignment=lead)
         stop_clocks(current, [ClockKind.ACKNOWLEDGE], at)
-        Assignment.objects.filter(pk=lead.pk).update(state=Assignment.State.ACCEPTED, accepted_at=at)
+        move(lead, "accept", at, log, accepted_at=at)
         start_clock(load_calendar(), current, ClockKind.HANDLING, at, assignment=lead)
         notifications.notify_reporter(current, "case_accepted", {}, f"accepted:{lead.pk}", now=at)
-        return Outcome(updates={"accepted_at": current.accepted_at or at},
+        return Outcome(updates={"accepted_at": current.accepted_at or at}, moves=log.moves,
                        public_message=public_text.message(ACCEPTED, dept=current.lead_department.name))
 
     return _transition(case, "accept", actor, effect, now=now, expected_version=expected_version,
@@ -108,9 +109,10 @@ def return_case(case: Case, actor, reason: str, *, now=None, expected_version=No
     reason = require(reason, gettext_lazy("Reason"))
 
     def effect(current: Case, at: datetime) -> Outcome:
-        _end_assignments(current, Assignment.State.RETURNED, at)
+        log = MoveLog()
+        _end_assignments(current, "return", at, log)
         start_clock(load_calendar(), current, ClockKind.DISPATCH, at)
-        return Outcome(updates={"lead_department": None}, internal_text=reason,
+        return Outcome(updates={"lead_department": None}, internal_text=reason, moves=log.moves,
                        data={"department": current.lead_department_id})
 
     return _transition(case, "return", actor, effect, now=now, expected_version=expected_version,
@@ -124,12 +126,13 @@ def transfer(case: Case, actor, department: Department, reason: str, *, co_depar
     def effect(current: Case, at: datetime) -> Outcome:
         if department.pk == current.lead_department_id:
             raise WorkflowError(_("The case is already with that department."))
-        old = current.lead_department_id
-        _end_assignments(current, Assignment.State.TRANSFERRED, at, only_lead=True)
-        Assignment.objects.filter(case=current, is_active=True, department=department).update(
-            is_active=False, state=Assignment.State.CANCELLED, finished_at=at)
+        old, log = current.lead_department_id, MoveLog()
+        _end_assignments(current, "transfer", at, log, only_lead=True)
+        # The new lead may have been a co-department: that part ends, the lead part replaces it.
+        move_all(Assignment.objects.filter(case=current, is_active=True, department=department), "cancel", at,
+                 log, is_active=False, finished_at=at)
         _assign(current, department, co_departments, at)
-        return Outcome(updates={"lead_department": department}, internal_text=reason,
+        return Outcome(updates={"lead_department": department}, internal_text=reason, moves=log.moves,
                        public_message=public_text.message(PASSED_ON, dept=department.name),
                        data={"from_department": old, "department": department.pk})
 
@@ -144,16 +147,17 @@ def merge(case: Case, actor, target: Case, *, note: str = "", now=None, expected
 
     def effect(current: Case, at: datetime) -> Outcome:
         survivor = Case.objects.select_for_update().get(pk=target.pk)
-        if survivor.merged_into_id or survivor.state in ("merged", "rejected"):
+        if survivor.merged_into_id or survivor.state in CaseState.DISMISSED:
             raise ConflictError(_("The target case is itself merged or rejected; choose another."))
         stop_clocks(current, None, at, all_assignments=True)
-        _end_assignments(current, Assignment.State.CANCELLED, at)
+        log = MoveLog()
+        _end_assignments(current, "cancel", at, log)
         moved = ReporterIdentity.objects.filter(case=current).update(case=survivor)
         from cases.workflow import record_event
 
         record_event(survivor, "merged_in", actor, at, internal_text=note,
                      data={"from_case": current.pk, "reference": current.reference, "reporters": moved})
-        return Outcome(updates={"merged_into": survivor}, internal_text=note,
+        return Outcome(updates={"merged_into": survivor}, internal_text=note, moves=log.moves,
                        public_message=public_text.message(MERGED, ref=survivor.reference),
                        data={"into": survivor.pk, "reference": survivor.reference, "reporters": moved})
 

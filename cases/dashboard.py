@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cases import roles
 from cases.access import visible_cases
-from cases.models import OPEN_STATES, Case, CaseState, ExtensionRequest
+from cases.models import Case, CaseState, ExtensionRequest
 
 
 def dashboard_counts(user, now: datetime | None = None) -> dict[str, int]:
@@ -17,11 +17,11 @@ def dashboard_counts(user, now: datetime | None = None) -> dict[str, int]:
         # "My" cases for a department are those it leads now.
         qs = qs.filter(lead_department_id=roles.department_id_of(user))
     counts = {
-        "open": qs.filter(state__in=OPEN_STATES).count(),
-        "overdue": qs.filter(is_overdue=True, state__in=OPEN_STATES).count(),
-        "due_this_week": qs.filter(state__in=OPEN_STATES, next_due_at__gte=now,
+        "open": qs.filter(state__in=CaseState.OPEN).count(),
+        "overdue": qs.filter(is_overdue=True, state__in=CaseState.OPEN).count(),
+        "due_this_week": qs.filter(state__in=CaseState.OPEN, next_due_at__gte=now,
                                    next_due_at__lt=now + timedelta(days=7)).count(),
-        "escalated": qs.filter(is_supervised=True, state__in=OPEN_STATES).count(),
+        "escalated": qs.filter(is_supervised=True, state__in=CaseState.OPEN).count(),
     }
     if roles.has_role(user, roles.INTAKE):
         counts["waiting_dispatch"] = Case.objects.filter(state=CaseState.SUBMITTED).count()

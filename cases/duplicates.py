@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from cases import public_text
 from cases.geo import bbox_around, distance_m
 from cases.intake import ReporterInput
-from cases.models import OPEN_STATES, Case, CaseEvent, Category, ReporterIdentity
-from cases.workflow import WorkflowError, record_event
+from cases.lifecycle import bump_version
+from cases.models import Case, CaseEvent, CaseState, Category, ReporterIdentity
+from cases.workflow import CASE_LIFECYCLE, WorkflowError, record_event
 
 MAX_LISTED = 5
 MAX_CANDIDATES = 200
@@ -51,7 +52,7 @@ def _candidates(category: Category, lat: float, lng: float, now: datetime):
     radius = settings.PORTAL_DUPLICATE_RADIUS_M
     min_lat, min_lng, max_lat, max_lng = bbox_around(lat, lng, radius)
     since = now - timedelta(days=settings.PORTAL_DUPLICATE_DAYS)
-    return (Case.objects.filter(category=category.root, state__in=OPEN_STATES, received_at__gte=since,
+    return (Case.objects.filter(category=category.root, state__in=CaseState.OPEN, received_at__gte=since,
                                 latitude__range=(min_lat, max_lat), longitude__range=(min_lng, max_lng))
             .select_related("category", "subcategory", "township").order_by("-received_at")[:MAX_CANDIDATES])
 
@@ -100,14 +101,15 @@ def follow_case(case: Case, reporter: ReporterInput, token: str, now: datetime |
     key = f"follow:{token}"
     if CaseEvent.objects.filter(dedupe_key=key).exists():
         return False
-    if Case.objects.filter(pk=case.pk).exclude(state__in=OPEN_STATES).exists():
+    if Case.objects.filter(pk=case.pk).exclude(state__in=CaseState.OPEN).exists():
         raise WorkflowError(_("This case is no longer open; please file your own report."))
     try:
         # Stored event texts are in the site's language (as cases/workflow.py writes them).
         with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
             current = Case.objects.select_for_update().get(pk=case.pk)
-            if current.state not in OPEN_STATES:
+            if current.state not in CaseState.OPEN:
                 raise WorkflowError(_("This case is no longer open; please file your own report."))
+            bump_version(CASE_LIFECYCLE, current.pk, None, updated_at=now)  # staff forms opened before go stale
             ReporterIdentity.objects.create(
                 case=current, is_anonymous=reporter.is_anonymous,
                 name="" if reporter.is_anonymous else reporter.name, phone=reporter.phone,

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from cases import notifications, public_text, roles
 from cases.calendar import load_calendar
 from cases.deadlines import move_clock, policy_for, refresh_case_flags
+from cases.lifecycle import bump_version
 from cases.models import Assignment, Case, ClockKind, DeadlineSetting, ExtensionRequest
-from cases.workflow import NotPermitted, WorkflowError, record_event, require
+from cases.workflow import CASE_LIFECYCLE, NotPermitted, WorkflowError, record_event, require
 
 
 def _handling_clock(case: Case, actor):
@@ -42,7 +43,7 @@ def check_limits(clock, new_due: datetime, settings_row: DeadlineSetting) -> Non
 
 
 def request_extension(case: Case, actor, new_due: datetime, reason: str, public_reason: str, *,
-                      now: datetime | None = None) -> ExtensionRequest:
+                      now: datetime | None = None, expected_version: int | None = None) -> ExtensionRequest:
     reason = require(reason, gettext_lazy("Reason"))
     public_reason = require(public_reason, gettext_lazy("Reason told to the reporter"))
     now = now or timezone.now()
@@ -51,6 +52,7 @@ def request_extension(case: Case, actor, new_due: datetime, reason: str, public_
         check_limits(clock, new_due, DeadlineSetting.current())
         if ExtensionRequest.objects.filter(case=case, state=ExtensionRequest.State.PENDING).exists():
             raise WorkflowError(_("An extension request for this case is already waiting for a decision."))
+        bump_version(CASE_LIFECYCLE, case.pk, expected_version, updated_at=now)
         ext = ExtensionRequest.objects.create(
             case=case, assignment=assignment, requested_by=actor, requested_at=now, reason=reason,
             public_reason=public_reason, old_due_at=clock.due_at, requested_due_at=new_due)
@@ -69,10 +71,12 @@ def _lock_pending(ext: ExtensionRequest, actor) -> ExtensionRequest:
     return locked
 
 
-def approve_extension(ext: ExtensionRequest, actor, note: str = "", *, now=None) -> ExtensionRequest:
+def approve_extension(ext: ExtensionRequest, actor, note: str = "", *, now=None,
+                      expected_version: int | None = None) -> ExtensionRequest:
     now = now or timezone.now()
     with transaction.atomic():
         ext = _lock_pending(ext, actor)
+        bump_version(CASE_LIFECYCLE, ext.case_id, expected_version, updated_at=now)
         clock = ext.assignment.clocks.filter(kind=ClockKind.HANDLING, stopped_at__isnull=True).first()
         if clock is None:
             raise WorkflowError(_("The deadline this request was for is no longer running."))
@@ -96,11 +100,13 @@ def approve_extension(ext: ExtensionRequest, actor, note: str = "", *, now=None)
     return ext
 
 
-def refuse_extension(ext: ExtensionRequest, actor, note: str, *, now=None) -> ExtensionRequest:
+def refuse_extension(ext: ExtensionRequest, actor, note: str, *, now=None,
+                     expected_version: int | None = None) -> ExtensionRequest:
     note = require(note, gettext_lazy("Reason"))
     now = now or timezone.now()
     with transaction.atomic():
         ext = _lock_pending(ext, actor)
+        bump_version(CASE_LIFECYCLE, ext.case_id, expected_version, updated_at=now)
         ExtensionRequest.objects.filter(pk=ext.pk).update(state=ExtensionRequest.State.REFUSED,
                                                           decided_by=actor, decided_at=now, decision_note=note)
         record_event(ext.case, "extension_refused", actor, now, internal_text=note, data={"extension": ext.pk})

@@ -1,6 +1,7 @@
 """Handling results and their verification: co-department parts, submit, send
 back, close, stage-close, reopen (PRODUCT §4.2, §5)."""
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.db import transaction
@@ -10,10 +11,20 @@ from django.utils.translation import gettext_lazy
 
 from cases import notifications, roles
 from cases.actions import lead_assignment
+from cases.assignments import MoveLog, move, move_all
 from cases.calendar import load_calendar
-from cases.deadlines import running_clock, start_clock, stop_clocks
-from cases.models import Assignment, Case, CaseState, ClockKind, RectificationTask
-from cases.workflow import NotPermitted, Outcome, WorkflowError, _transition, record_event, require
+from cases.deadlines import start_clock, stop_clocks
+from cases.lifecycle import bump_version
+from cases.models import Assignment, Case, ClockKind, RectificationTask
+from cases.workflow import (
+    CASE_LIFECYCLE,
+    NotPermitted,
+    Outcome,
+    WorkflowError,
+    _transition,
+    record_event,
+    require,
+)
 
 REOPEN_KINDS = {
     "review_request": gettext_lazy("The reporter asked for a review"),
@@ -32,31 +43,38 @@ def _co_assignment(case: Case, actor) -> Assignment:
     return assignment
 
 
-def accept_part(case: Case, actor, *, now: datetime | None = None) -> Assignment:
+def _part_event(case: Case, kind: str, actor, text: str = "") -> Callable:
+    def record(assignment: Assignment, from_state: str, to_state: str, at: datetime) -> None:
+        record_event(case, kind, actor, at, internal_text=text,
+                     data={"assignment": assignment.pk, "from": from_state, "to": to_state})
+
+    return record
+
+
+def accept_part(case: Case, actor, *, now: datetime | None = None,
+                expected_version: int | None = None) -> Assignment:
     """A co-department accepts its part: its own acceptance and handling clock."""
     now = now or timezone.now()
     with transaction.atomic():
         assignment = _co_assignment(case, actor)
-        if assignment.state != Assignment.State.ASSIGNED:
-            raise WorkflowError(_("Your department has already accepted its part."))
+        bump_version(CASE_LIFECYCLE, case.pk, expected_version, updated_at=now)
+        assignment = move(assignment, "accept", now, _part_event(case, "co_accepted", actor), accepted_at=now)
         stop_clocks(case, [ClockKind.ACCEPT], now, assignment=assignment)
-        Assignment.objects.filter(pk=assignment.pk).update(state=Assignment.State.ACCEPTED, accepted_at=now)
         start_clock(load_calendar(), case, ClockKind.HANDLING, now, assignment=assignment)
-        record_event(case, "co_accepted", actor, now, data={"assignment": assignment.pk})
     return assignment
 
 
-def submit_part(case: Case, actor, contribution: str, *, now: datetime | None = None) -> Assignment:
+def submit_part(case: Case, actor, contribution: str, *, now: datetime | None = None,
+                expected_version: int | None = None) -> Assignment:
     contribution = require(contribution, gettext_lazy("Your department's part"))
     now = now or timezone.now()
     with transaction.atomic():
         assignment = _co_assignment(case, actor)
+        bump_version(CASE_LIFECYCLE, case.pk, expected_version, updated_at=now)
+        assignment = move(assignment, "submit_part", now,
+                          _part_event(case, "co_part_submitted", actor, contribution),
+                          contribution=contribution, finished_at=now, accepted_at=assignment.accepted_at or now)
         stop_clocks(case, None, now, assignment=assignment)
-        Assignment.objects.filter(pk=assignment.pk).update(
-            state=Assignment.State.DONE, contribution=contribution, finished_at=now,
-            accepted_at=assignment.accepted_at or now)
-        record_event(case, "co_part_submitted", actor, now, internal_text=contribution,
-                     data={"assignment": assignment.pk})
     return assignment
 
 
@@ -105,19 +123,20 @@ def send_back(case: Case, actor, reason: str, *, now=None, expected_version=None
                        event_kind="sent_back")
 
 
-def _finish(current: Case, at: datetime) -> None:
+def _finish(current: Case, at: datetime) -> list[dict]:
     stop_clocks(current, None, at, all_assignments=True)
-    Assignment.objects.filter(case=current, is_active=True).exclude(state=Assignment.State.DONE).update(
-        state=Assignment.State.DONE, finished_at=at)
+    log = MoveLog()
+    move_all(Assignment.objects.filter(case=current, is_active=True), "finish", at, log, finished_at=at)
     notifications.notify_reporter(current, "case_closed", {"reply_text": current.reply_text},
                                   f"closed:{current.version}", now=at)
+    return log.moves
 
 
 def close(case: Case, actor, *, now=None, expected_version=None) -> Case:
     def effect(current: Case, at: datetime) -> Outcome:
-        _finish(current, at)
+        moves = _finish(current, at)
         return Outcome(updates={"closed_at": at, "replied_at": current.replied_at or at},
-                       public_text=current.reply_text)
+                       public_text=current.reply_text, moves=moves)
 
     return _transition(case, "close", actor, effect, now=now, expected_version=expected_version,
                        event_kind="closed", is_public=True)
@@ -129,9 +148,9 @@ def stage_close(case: Case, actor, task: RectificationTask, *, now=None, expecte
         raise WorkflowError(_("Choose the rectification task that carries on the work."))
 
     def effect(current: Case, at: datetime) -> Outcome:
-        _finish(current, at)
+        moves = _finish(current, at)
         current.tasks.add(task)
-        return Outcome(updates={"replied_at": at}, public_text=current.reply_text,
+        return Outcome(updates={"replied_at": at}, public_text=current.reply_text, moves=moves,
                        data={"task": task.pk, "task_number": task.number})
 
     return _transition(case, "stage_close", actor, effect, now=now, expected_version=expected_version,
@@ -148,17 +167,16 @@ def reopen(case: Case, actor, reason: str, kind: str = "staff", *, now=None, exp
         lead = Assignment.objects.filter(case=current, role=Assignment.Role.LEAD).order_by("-assigned_at").first()
         if lead is None:
             raise WorkflowError(_("The case has no lead department to reopen it with."))
-        Assignment.objects.filter(pk=lead.pk).update(is_active=True, state=Assignment.State.ACCEPTED,
-                                                     finished_at=None)
+        log = MoveLog()
+        move(lead, "reopen", at, log, is_active=True, finished_at=None)
         start_clock(load_calendar(), current, ClockKind.HANDLING, at, assignment=lead)
         notifications.notify_department(current, lead.department, "case_reopened", {"reason": reason},
                                         f"reopened:{current.version}", now=at)
         return Outcome(updates={"closed_at": None, "reopen_count": current.reopen_count + 1,
                                 "lead_department": lead.department},
-                       public_text=f"{REOPEN_KINDS[kind]}: {reason}", data={"reopen_kind": kind})
+                       public_text=f"{REOPEN_KINDS[kind]}: {reason}", data={"reopen_kind": kind},
+                       moves=log.moves)
 
     return _transition(case, "reopen", actor, effect, now=now, expected_version=expected_version,
                        event_kind="reopened", is_public=True)
 
-
-__all__ = ["CaseState", "running_clock"]

@@ -7,14 +7,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import FINISHED_STATES, Notification, ReporterIdentity
+from cases.models import CaseState, Notification, ReporterIdentity
 
 
 def purge_expired_contacts(now: datetime | None = None) -> int:
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.PORTAL_CONTACT_RETENTION_DAYS)
     expired = ReporterIdentity.objects.filter(
-        contact_purged_at__isnull=True, case__state__in=FINISHED_STATES, case__closed_at__lt=cutoff)
+        contact_purged_at__isnull=True, case__state__in=CaseState.FINISHED, case__closed_at__lt=cutoff)
     ids = list(expired.values_list("pk", flat=True))
     case_ids = list(expired.values_list("case_id", flat=True).distinct())
     with transaction.atomic():

@@ -5,8 +5,6 @@ from django.utils import timezone
 
 from cases.models import Case, CaseSource, CaseState, RectificationTask
 
-DONE_STATES = (CaseState.CLOSED,)
-
 
 def headline_counters(today=None) -> dict:
     today = today or timezone.localdate()

@@ -15,9 +15,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.intake import check_access_code, hash_access_code
+from cases.lifecycle import bump_version
 from cases.models import Case, CaseEvent, CaseState, Clock, ClockKind, DeadlineSetting, Feedback
 from cases.results import reopen
-from cases.workflow import WorkflowError, record_event
+from cases.workflow import CASE_LIFECYCLE, WorkflowError, record_event
 
 REFERENCE_MAX = 20
 
@@ -104,6 +105,7 @@ def give_feedback(case: Case, rating: int, comment: str, now: datetime | None = 
         if not state.can_rate:
             raise WorkflowError(_("The time for rating has passed: ratings are taken for %(days)s days after "
                                   "the reply.") % {"days": DeadlineSetting.current().satisfaction_days})
+        bump_version(CASE_LIFECYCLE, current.pk, None, updated_at=now)  # staff forms opened before go stale
         feedback = Feedback.objects.create(case=current, rating=rating, comment=comment.strip()[:2000],
                                            created_at=now)
         with translation.override(settings.LANGUAGE_CODE):  # stored texts are in the site's language
@@ -200,7 +202,7 @@ def build_view(case: Case, now: datetime | None = None, *, nested: bool = False)
     case = Case.objects.select_related("lead_department", "merged_into").get(pk=case.pk)
     due_at, due_text = _due(case)
     reply = ""
-    if case.state in (CaseState.CLOSED, CaseState.STAGE_CLOSED):
+    if case.state in CaseState.RESOLVED:
         reply = case.reply_text
     elif case.state == CaseState.REJECTED:
         reply = case.rejection_reason

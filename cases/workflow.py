@@ -24,6 +24,7 @@ from cases.lifecycle import (  # noqa: F401  (re-exported: callers import the er
     MissingReason,
     NotPermitted,
     WorkflowError,
+    bump_version,
     guarded_transition,
 )
 from cases.models import Case, CaseEvent
@@ -69,7 +70,7 @@ class Outcome:
     internal_text: str = ""
     data: dict = field(default_factory=dict)
     public_message: dict | None = None  # cases.public_text.message(): shown in the reader's language
-    after_commit: list[Callable[[], None]] = field(default_factory=list)
+    moves: list[dict] = field(default_factory=list)  # assignment moves (cases.assignments.MoveLog)
 
 
 def may(actor, action: str, case: Case) -> bool:
@@ -117,15 +118,14 @@ def _transition(case: Case, action: str, actor, effect: Callable[[Case, datetime
 
     def record(current: Case, from_state: str, to_state: str, at: datetime) -> None:
         outcome = outcomes[0]
+        data = {**outcome.data, "assignments": outcome.moves} if outcome.moves else outcome.data
         record_event(current, event_kind or action, actor, at, from_state=from_state, to_state=to_state,
                      is_public=is_public, public_text=outcome.public_text,
-                     internal_text=outcome.internal_text, data=outcome.data,
+                     internal_text=outcome.internal_text, data=data,
                      public_message=outcome.public_message)
         from cases.deadlines import refresh_case_flags  # deadlines imports workflow
 
         refresh_case_flags([current.pk])
-        for callback in outcome.after_commit:
-            transaction.on_commit(callback)
         transaction.on_commit(refcache.public_data_changed)  # public pages rebuild (cms.pagecache)
 
     current = guarded_transition(CASE_LIFECYCLE, case.pk, action, now=now or timezone.now(),
@@ -149,8 +149,9 @@ def record_event(case: Case, kind: str, actor, now: datetime, *, from_state: str
     )
 
 
-def add_note(case: Case, actor, text: str, *, public: bool = False, now: datetime | None = None) -> CaseEvent:
-    """A note does not change the state, but it is still a scoped, logged change."""
+def add_note(case: Case, actor, text: str, *, public: bool = False, now: datetime | None = None,
+             expected_version: int | None = None) -> CaseEvent:
+    """A note does not change the state, but it is still a scoped, logged change of the case."""
     from cases.access import can_view_case
 
     text = require(text, gettext_lazy("Note"))
@@ -159,6 +160,8 @@ def add_note(case: Case, actor, text: str, *, public: bool = False, now: datetim
         raise NotPermitted(_("You may not do this on this case."))
     if public and not roles.has_role(actor, roles.INTAKE):
         public = False  # only the intake desk speaks to the reporter directly
+    now = now or timezone.now()
     with transaction.atomic():
-        return record_event(case, "note", actor, now or timezone.now(), is_public=public,
+        bump_version(CASE_LIFECYCLE, case.pk, expected_version, updated_at=now)
+        return record_event(case, "note", actor, now, is_public=public,
                             public_text=text if public else "", internal_text="" if public else text)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from cases.models import OPEN_STATES, Case
+from cases.models import Case, CaseState
 
 from .errors import bad_request
 
@@ -104,9 +104,9 @@ def _status_filter(params: QueryDict) -> Q:
     if unknown:
         raise bad_request(_("status must be open or closed, or both separated by a comma."))
     if statuses == {"open"}:
-        return Q(state__in=OPEN_STATES)
+        return Q(state__in=CaseState.OPEN)
     if statuses == {"closed"}:
-        return ~Q(state__in=OPEN_STATES)
+        return ~Q(state__in=CaseState.OPEN)
     return Q()
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.models import OPEN_STATES, Assignment, Case, CaseEvent, CaseState, Clock, ClockKind, Photo
+from cases.models import Assignment, Case, CaseEvent, CaseState, Clock, ClockKind, Photo
 
 from .services import display_name
 
@@ -42,7 +42,7 @@ def w3c(value) -> str | None:
 
 def status_of(state: str) -> str:
     """open: reported and being worked on; closed: resolved (closed, stage-closed, rejected, merged)."""
-    return "open" if state in OPEN_STATES else "closed"
+    return "open" if state in CaseState.OPEN else "closed"
 
 
 def shows_details(case: Case) -> bool:
@@ -76,7 +76,7 @@ def status_notes(case: Case) -> str | None:
             "reference": case.merged_into.reference}
     if not shows_details(case):
         return None
-    if case.state in (CaseState.CLOSED, CaseState.STAGE_CLOSED):
+    if case.state in CaseState.RESOLVED:
         return case.reply_text or None  # the public reply to the reporter
     if case.state == CaseState.REJECTED:
         rejections = getattr(case, "api_rejections", None) or []

@@ -1,6 +1,4 @@
 from .case import (
-    FINISHED_STATES,
-    OPEN_STATES,
     Assignment,
     Case,
     CaseEvent,
@@ -39,7 +37,7 @@ from .work import (
 )
 
 __all__ = [
-    "FINISHED_STATES", "OPEN_STATES", "ActionItem", "ApiClient", "Assignment", "Case", "CaseEvent",
+    "ActionItem", "ApiClient", "Assignment", "Case", "CaseEvent",
     "CaseSource", "CaseState", "Category", "Clock", "ClockKind", "DayUnit", "DeadlinePolicy",
     "DeadlineSetting", "Department", "ExtensionRequest", "Feedback", "IdentityAccessLog", "ImportJob",
     "JointMeeting", "LocationSource", "Milestone", "Notification", "Photo", "RectificationTask",

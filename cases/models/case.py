@@ -1,5 +1,7 @@
 """Cases, their assignments, clocks, events and reporter identity."""
 
+from enum import nonmember
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -21,11 +23,19 @@ class CaseState(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
     MERGED = "merged", _("Merged")
 
-
-OPEN_STATES = (
-    CaseState.SUBMITTED, CaseState.ASSIGNED, CaseState.IN_PROGRESS, CaseState.PENDING_REVIEW,
-)
-FINISHED_STATES = (CaseState.CLOSED, CaseState.STAGE_CLOSED, CaseState.REJECTED, CaseState.MERGED)
+    # State groups, defined here only (nonmember: not states themselves). The values are the
+    # members' strings because the members do not exist yet inside the class body;
+    # tests/cases/test_models.py checks that every group names real states.
+    #: Still being handled: the reporter waits; clocks run; may be merged.
+    OPEN = nonmember(frozenset({"submitted", "assigned", "in_progress", "pending_review"}))
+    #: No longer open, for whatever reason.
+    FINISHED = nonmember(frozenset({"stage_closed", "closed", "rejected", "merged"}))
+    #: A result was given: counted as closed in the public figures and rates.
+    RESOLVED = nonmember(frozenset({"stage_closed", "closed"}))
+    #: Not handled as a case of its own: no evidence, not counted in closure rates, not a merge target.
+    DISMISSED = nonmember(frozenset({"rejected", "merged"}))
+    #: With a department: co-departments accept and submit their parts while the case is here.
+    WITH_DEPARTMENT = nonmember(frozenset({"assigned", "in_progress"}))
 
 
 class CaseSource(models.TextChoices):
@@ -56,7 +66,7 @@ class ReferenceSequence(models.Model):
 
 class CaseQuerySet(models.QuerySet):
     def open(self):
-        return self.filter(state__in=OPEN_STATES)
+        return self.filter(state__in=CaseState.OPEN)
 
     def public(self):
         return self.filter(is_public=True).exclude(state=CaseState.MERGED)
@@ -96,7 +106,7 @@ class Case(models.Model):
 
     state = models.CharField(_("state"), max_length=20, choices=CaseState.choices,
                              default=CaseState.SUBMITTED, editable=False)
-    # Bumped by every transition: the compare-and-set guard (ENGINEERING rule 4).
+    # Bumped by every change (cases.lifecycle): the compare-and-set guard.
     version = models.PositiveIntegerField(default=0, editable=False)
     lead_department = models.ForeignKey(Department, verbose_name=_("lead department"),
                                         on_delete=models.PROTECT, null=True, blank=True,
@@ -167,7 +177,7 @@ class Case(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.state in OPEN_STATES
+        return self.state in CaseState.OPEN
 
 
 class ReporterIdentity(models.Model):
@@ -217,10 +227,17 @@ class Assignment(models.Model):
         TRANSFERRED = "transferred", _("Transferred away")
         CANCELLED = "cancelled", _("Cancelled")
 
+        # State groups (see CaseState). Still working on the part:
+        WORKING = nonmember(frozenset({"assigned", "accepted"}))
+        # Still part of the case (a done part counts until the case is returned, transferred or merged):
+        CURRENT = nonmember(frozenset({"assigned", "accepted", "done"}))
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="assignments")
     role = models.CharField(max_length=10, choices=Role.choices)
-    state = models.CharField(max_length=20, choices=State.choices, default=State.ASSIGNED)
+    # Changed only through cases.assignments (the transition table); version is the compare-and-set guard.
+    state = models.CharField(max_length=20, choices=State.choices, default=State.ASSIGNED, editable=False)
+    version = models.PositiveIntegerField(default=0, editable=False)
     assigned_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

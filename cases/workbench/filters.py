@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.access import visible_cases
 from cases.models import (
-    OPEN_STATES,
     Case,
     CaseSource,
     CaseState,
@@ -94,7 +93,7 @@ def filtered_cases(user, form: CaseFilterForm, now: datetime) -> QuerySet:
 def _apply(qs: QuerySet, data: dict, now: datetime) -> QuerySet:
     state = data.get("state")
     if state == OPEN:
-        qs = qs.filter(state__in=OPEN_STATES)
+        qs = qs.filter(state__in=CaseState.OPEN)
     elif state:
         qs = qs.filter(state=state)
     # A scorecard drill-down names the department through its metric (a returned

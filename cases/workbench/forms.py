@@ -88,7 +88,7 @@ class MergeForm(ActionForm):
     def clean_target(self):
         reference = self.cleaned_data["target"].strip()
         target = (visible_cases(self.user).exclude(pk=self.case.pk)
-                  .exclude(state__in=(CaseState.MERGED, CaseState.REJECTED))
+                  .exclude(state__in=CaseState.DISMISSED)
                   .filter(reference__iexact=reference).first())
         if target is None:
             raise ValidationError(_("No open case with this reference."))

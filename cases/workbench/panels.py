@@ -13,7 +13,7 @@ from wagtail.admin.ui.components import Component
 from cases import roles
 from cases.access import visible_cases
 from cases.dashboard import dashboard_counts
-from cases.models import OPEN_STATES, CaseEvent, CaseState
+from cases.models import CaseEvent, CaseState
 
 ESCALATIONS_SHOWN = 5
 
@@ -77,7 +77,7 @@ class EscalationsPanel(Component):
 
     def get_context_data(self, parent_context=None):
         latest = CaseEvent.objects.filter(case=OuterRef("pk"), kind="escalated").order_by("-created_at")
-        qs = visible_cases(self.user).filter(is_supervised=True, state__in=OPEN_STATES)
+        qs = visible_cases(self.user).filter(is_supervised=True, state__in=CaseState.OPEN)
         scope = my_scope(self.user)
         if scope:
             qs = qs.filter(lead_department_id=scope["department"])

@@ -16,8 +16,6 @@ from cases.workbench import forms as f
 from cases.workbench import services
 from cases.workflow import WorkflowError, add_note, allowed_actions
 
-CO_WORKING_STATES = (CaseState.ASSIGNED, CaseState.IN_PROGRESS)
-
 
 class Situation:
     """What the user may do on this case now; each fact is read once per request."""
@@ -45,7 +43,7 @@ class Situation:
 
     def my_part(self, *states) -> bool:
         a = self.my_assignment
-        return bool(a and a.role == Assignment.Role.CO and a.state in states and self.case.state in CO_WORKING_STATES)
+        return bool(a and a.role == Assignment.Role.CO and a.state in states and self.case.state in CaseState.WITH_DEPARTMENT)
 
     def can_request_extension(self) -> bool:
         a = self.my_assignment
@@ -53,7 +51,7 @@ class Situation:
                     and a.clocks.filter(kind=ClockKind.HANDLING, stopped_at__isnull=True).exists())
 
     def can_add_evidence(self) -> bool:
-        if self.case.state in services.NO_EVIDENCE_STATES:
+        if self.case.state in CaseState.DISMISSED:
             return False
         return self.is_intake or self.my_assignment is not None
 
@@ -104,7 +102,8 @@ def _submit_result(form, case, user):
 
 def _request_extension(form, case, user):
     cd = form.cleaned_data
-    extensions.request_extension(case, user, end_of_day(cd["new_due"]), cd["reason"], cd["public_reason"])
+    extensions.request_extension(case, user, end_of_day(cd["new_due"]), cd["reason"], cd["public_reason"],
+                                 expected_version=_v(form))
     return _("The extension request was sent to the intake desk.")
 
 
@@ -114,29 +113,30 @@ def _decide_extension(approve: bool):
         if ext is None:
             raise WorkflowError(_("This request has already been decided."))
         if approve:
-            extensions.approve_extension(ext, user, form.cleaned_data["note"])
+            extensions.approve_extension(ext, user, form.cleaned_data["note"], expected_version=_v(form))
             return _("The extension was approved.")
-        extensions.refuse_extension(ext, user, form.cleaned_data["note"])
+        extensions.refuse_extension(ext, user, form.cleaned_data["note"], expected_version=_v(form))
         return _("The extension was refused.")
 
     return perform
 
 
 def _note(form, case, user):
-    add_note(case, user, form.cleaned_data["text"], public=form.cleaned_data.get("public", False))
+    add_note(case, user, form.cleaned_data["text"], public=form.cleaned_data.get("public", False),
+             expected_version=_v(form))
     return _("The note was added.")
 
 
 def _evidence(form, case, user):
     cd = form.cleaned_data
-    photos = services.add_evidence(case, user, cd["photos"], cd["kind"], cd["caption"])
+    photos = services.add_evidence(case, user, cd["photos"], cd["kind"], cd["caption"], expected_version=_v(form))
     return _("%(count)s photo(s) added.") % {"count": len(photos)}
 
 
 def _publicity(form, case, user):
     cd = form.cleaned_data
     services.set_publicity(case, user, is_public=cd["is_public"], is_sensitive=cd["is_sensitive"],
-                           public_summary=cd["public_summary"])
+                           public_summary=cd["public_summary"], expected_version=_v(form))
     return _("What the public sees of this case was saved.")
 
 
@@ -156,9 +156,10 @@ SPECS: dict[str, ActionSpec] = {s.name: s for s in [
         lambda fm, c, u: actions.return_case(c, u, fm.cleaned_data["reason"], expected_version=_v(fm)),
         gettext_lazy("The case was returned to the dispatch desk.")), danger=True),
     ActionSpec("accept_part", gettext_lazy("Accept our part"), f.ConfirmForm, lambda s: s.my_part(Assignment.State.ASSIGNED),
-               _simple(lambda fm, c, u: results.accept_part(c, u), gettext_lazy("Your department accepted its part."))),
+               _simple(lambda fm, c, u: results.accept_part(c, u, expected_version=_v(fm)), gettext_lazy("Your department accepted its part."))),
     ActionSpec("submit_part", gettext_lazy("Submit our part"), f.PartForm, lambda s: s.my_part(Assignment.State.ACCEPTED),
-               _simple(lambda fm, c, u: results.submit_part(c, u, fm.cleaned_data["contribution"]),
+               _simple(lambda fm, c, u: results.submit_part(c, u, fm.cleaned_data["contribution"],
+                                                            expected_version=_v(fm)),
                        gettext_lazy("Your department's part was submitted."))),
     ActionSpec("submit_result", gettext_lazy("Submit the handling result"), f.SubmitResultForm, _transition("submit_result"),
                _submit_result),

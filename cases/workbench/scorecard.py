@@ -30,7 +30,6 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.calendar import SHANGHAI, local_date
 from cases.models import (
-    OPEN_STATES,
     Assignment,
     Case,
     CaseEvent,
@@ -121,7 +120,7 @@ def _case_conditions(period: Period) -> dict[str, Q]:
     return {
         "closed": closed,
         "closed_on_time": closed & Q(last_stop__isnull=False, last_stop__lte=F("last_due")),
-        "overdue_now": Q(state__in=OPEN_STATES, is_overdue=True),
+        "overdue_now": Q(state__in=CaseState.OPEN, is_overdue=True),
     }
 
 

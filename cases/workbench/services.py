@@ -14,12 +14,12 @@ from cases import refcache, roles
 from cases.access import can_see_reporter, visible_cases
 from cases.actions import dispatch
 from cases.calendar import CalendarNotCovered
+from cases.lifecycle import bump_version
 from cases.models import Assignment, Case, CaseState, Department, IdentityAccessLog, Photo, ReporterIdentity
 from cases.photos import attach_photos, photo_files_guard
-from cases.workflow import ConflictError, NotPermitted, WorkflowError, record_event
+from cases.workflow import CASE_LIFECYCLE, ConflictError, NotPermitted, WorkflowError, record_event
 
 EVIDENCE_KINDS = (Photo.Kind.BEFORE, Photo.Kind.AFTER, Photo.Kind.EVIDENCE)
-NO_EVIDENCE_STATES = (CaseState.MERGED, CaseState.REJECTED)
 
 
 def conflict_message() -> str:
@@ -36,7 +36,7 @@ def error_text(exc: Exception) -> str:
 
 
 def may_add_evidence(actor, case: Case) -> bool:
-    if case.state in NO_EVIDENCE_STATES:
+    if case.state in CaseState.DISMISSED:
         return False
     if roles.has_role(actor, roles.INTAKE):
         return True
@@ -47,7 +47,7 @@ def may_add_evidence(actor, case: Case) -> bool:
 
 
 def add_evidence(case: Case, actor, files: Sequence, kind: str, caption: str = "", *,
-                 now: datetime | None = None) -> list[Photo]:
+                 now: datetime | None = None, expected_version: int | None = None) -> list[Photo]:
     """Evidence photos through the same pipeline as citizens' photos (metadata
     stripped, SHA-256 of the original kept)."""
     if kind not in EVIDENCE_KINDS:
@@ -58,6 +58,7 @@ def add_evidence(case: Case, actor, files: Sequence, kind: str, caption: str = "
         raise NotPermitted(_("You may not do this on this case."))
     now = now or timezone.now()
     with photo_files_guard(), transaction.atomic():
+        bump_version(CASE_LIFECYCLE, case.pk, expected_version, updated_at=now)
         photos = attach_photos(case, files, kind=kind, uploaded_by=actor, now=now, caption=caption)
         record_event(case, "evidence_added", actor, now, internal_text=caption,
                      data={"photos": [p.pk for p in photos], "kind": kind})
@@ -65,7 +66,7 @@ def add_evidence(case: Case, actor, files: Sequence, kind: str, caption: str = "
 
 
 def set_publicity(case: Case, actor, *, is_public: bool, is_sensitive: bool, public_summary: str,
-                  now: datetime | None = None) -> Case:
+                  now: datetime | None = None, expected_version: int | None = None) -> Case:
     """The intake desk decides what the public sees of a case (PRODUCT §3, §4.5)."""
     if not roles.has_role(actor, roles.INTAKE):
         raise NotPermitted(_("You may not do this on this case."))
@@ -73,9 +74,9 @@ def set_publicity(case: Case, actor, *, is_public: bool, is_sensitive: bool, pub
         raise WorkflowError(_("Write a public summary before showing the case publicly."))
     now = now or timezone.now()
     with transaction.atomic():
-        Case.objects.filter(pk=case.pk).update(is_public=is_public, is_sensitive=is_sensitive,
-                                               public_summary=public_summary.strip(), updated_at=now)
-        transaction.on_commit(refcache.public_data_changed)
+        bump_version(CASE_LIFECYCLE, case.pk, expected_version, is_public=is_public, is_sensitive=is_sensitive,
+                     public_summary=public_summary.strip(), updated_at=now)
+        transaction.on_commit(refcache.public_data_changed, robust=True)
         record_event(case, "publicity_changed", actor, now,
                      data={"is_public": is_public, "is_sensitive": is_sensitive,
                            "summary_changed": public_summary.strip() != case.public_summary})

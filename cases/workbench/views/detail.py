@@ -75,7 +75,7 @@ class MergeCandidatesView(WorkbenchView):
         found = []
         if text:
             qs = (visible_cases(request.user).filter(search_q(text)).exclude(pk=case.pk)
-                  .exclude(state__in=(CaseState.MERGED, CaseState.REJECTED)).select_related("category")
+                  .exclude(state__in=CaseState.DISMISSED).select_related("category")
                   .order_by("-received_at")[:10])
             found = [{"reference": c.reference, "title": c.title or c.description[:40], "state": c.get_state_display(),
                       "category": c.category.name} for c in qs]

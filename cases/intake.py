@@ -123,19 +123,31 @@ def _increment(year: int) -> int | None:
     return row[0] if row else None
 
 
+class IntakeError(WorkflowError):
+    """A report refused by validate(): the form field it belongs next to and a stable code."""
+
+    def __init__(self, message: str, *, field: str, code: str):
+        super().__init__(message)
+        self.field, self.code = field, code
+
+
 def validate(report: ReportInput) -> None:
     if not (report.description or "").strip():
-        raise WorkflowError(_("Please describe what is happening."))
+        raise IntakeError(_("Please describe what is happening."), field="description", code="required")
     if report.subcategory is not None and report.subcategory.parent_id != report.category.pk:
-        raise WorkflowError(_("The sub-type does not belong to the chosen category."))
+        raise IntakeError(_("The sub-type does not belong to the chosen category."), field="category",
+                          code="subcategory_mismatch")
     if (report.latitude is None) != (report.longitude is None):
-        raise WorkflowError(_("A location needs both latitude and longitude."))
+        raise IntakeError(_("A location needs both latitude and longitude."), field="latitude",
+                          code="half_coordinate")
     if report.latitude is not None:
         lat, lng = float(report.latitude), float(report.longitude)
         if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-            raise WorkflowError(_("The location is not a valid coordinate."))
+            raise IntakeError(_("The location is not a valid coordinate."), field="latitude",
+                              code="coordinate_range")
     if report.latitude is None and not report.address.strip() and report.township is None:
-        raise WorkflowError(_("Please give a location: a point on the map or an address."))
+        raise IntakeError(_("Please give a location: a point on the map or an address."), field="address",
+                          code="location_required")
 
 
 def submit_case(report: ReportInput, reporter: ReporterInput | None = None, photos: Sequence = (), *,

@@ -12,6 +12,7 @@ worker died stays "sending" until claimed_until passes and is then claimed again
 import hashlib
 import logging
 import re
+import threading
 import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
@@ -190,29 +191,30 @@ def schedule_send_on_commit(notification_ids: Iterable[int | Notification | None
     """After the case's transaction commits, ask the worker to send these rows now.
 
     A broker outage is logged and swallowed: the rows are in the database and the
-    "portal-send-outbox" schedule picks them up (ENGINEERING rule 6).
+    "portal-send-outbox" schedule picks them up (docs/architecture.md, "Side effects").
     """
     ids = [getattr(item, "pk", item) for item in notification_ids if item is not None]
     if not ids:
         return
-    connection = transaction.get_connection()
-    # Rows scheduled anywhere in one transaction (a report and its routing) go to the
-    # worker as one task: join the flush this transaction has already registered. The
-    # flush lives in Django's own on-commit list, so a rollback discards it with the
-    # transaction (ids appended inside a rolled-back savepoint: send_one skips them).
-    for _savepoints, callback, _robust in connection.run_on_commit:
-        if isinstance(callback, _OutboxFlush):
-            callback.ids.extend(ids)
-            return
-    transaction.on_commit(_OutboxFlush(ids))
+    # Rows scheduled anywhere in one transaction (a report and its routing) go to the worker
+    # as one task: every call registers a flush, the first flush after the commit takes the
+    # whole batch and the others find it empty.
+    _pending.ids = [*getattr(_pending, "ids", []), *ids]
+    transaction.on_commit(_flush_pending, robust=True)
 
 
-class _OutboxFlush:
-    def __init__(self, ids: list[int]):
-        self.ids = list(ids)
+_pending = threading.local()  # .ids: this thread's rows waiting for their transaction's commit
 
-    def __call__(self) -> None:
-        _enqueue_send_tasks(sorted(set(self.ids)))
+
+def _flush_pending() -> None:
+    ids, _pending.ids = getattr(_pending, "ids", []), []
+    if not ids:
+        return
+    # Ids left over from a rolled-back transaction (its flush never ran) are gone from the
+    # table: drop them here so they never ride along with the next transaction's task.
+    existing = sorted(Notification.objects.filter(pk__in=set(ids)).values_list("pk", flat=True))
+    if existing:
+        _enqueue_send_tasks(existing)
 
 
 def _enqueue_send_tasks(ids: list[int]) -> None:

@@ -1,9 +1,10 @@
-"""The case lifecycle (PRODUCT §5): the only writer of Case.state.
+"""The case lifecycle (docs/product.md, "Case lifecycle"): the only writer of Case.state.
 
-Every verb goes through `_transition()`, which checks the transition table and the
-actor's permission, takes the row (PostgreSQL row lock; compare-and-set on
-state+version so SQLite is safe too), runs the verb's effects, writes the CaseEvent
-in the same transaction, and schedules notifications on commit.
+Every verb goes through `_transition()`, which runs the shared guarded transition
+(cases/lifecycle.py) on the case's table: the actor's permission, the row lock and the
+compare-and-set on state + version, the verb's effects (which may move assignments, see
+cases/assignments.py, and write notifications to the outbox), and the CaseEvent, all in one
+transaction. Notifications leave the outbox after the commit (cases/notifications.py).
 """
 
 from collections.abc import Callable

@@ -4,6 +4,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,7 +15,7 @@ from wagtail.views import serve as wagtail_serve
 from cases import captcha
 from cases.duplicates import find_followable, follow_case
 from cases.forms import FollowForm, ReportForm
-from cases.intake import SubmitResult, submit_case
+from cases.intake import IntakeError, SubmitResult, submit_case
 from cases.models import Case
 from cases.photos import PhotoError, process_photo
 from cases.views.common import allow_tiles, client_ip, map_config, rate_limited, too_many
@@ -85,8 +86,10 @@ def _submit(form: ReportForm) -> SubmitResult | None:
         return submit_case(form.report_input(), form.reporter_input(), photos)
     except PhotoError as exc:
         form.add_error("photos", _photo_message(photos, exc))
+    except IntakeError as exc:
+        form.add_error(exc.field, ValidationError(str(exc), code=exc.code))
     except WorkflowError as exc:
-        form.add_error(_workflow_fields().get(str(exc)), str(exc))
+        form.add_error(None, str(exc))
     except OSError:
         # Storage full or unreachable: the transaction rolled back and the photo
         # guard removed any written file, so nothing was saved (docs/resilience.md).
@@ -108,17 +111,6 @@ def _photo_message(photos, exc: PhotoError) -> str:
         except PhotoError as own:
             return f"{upload.name}: {own.message}"
     return exc.message
-
-
-def _workflow_fields() -> dict:
-    """intake.validate() messages → the field they belong next to (compared translated)."""
-    return {
-        _("Please describe what is happening."): "description",
-        _("The sub-type does not belong to the chosen category."): "category",
-        _("A location needs both latitude and longitude."): "latitude",
-        _("The location is not a valid coordinate."): "latitude",
-        _("Please give a location: a point on the map or an address."): "address",
-    }
 
 
 def _remember_and_redirect(request, token: str, result: SubmitResult | None):

@@ -7,6 +7,7 @@ import prcoords
 import pytest
 from django.test import Client
 
+from cases.intake import IntakeError, ReportInput, validate
 from cases.models import Case, Notification, Photo, ReporterIdentity
 from tests import factories as f
 from tests.public.conftest import jpeg, report_data, upload
@@ -265,3 +266,29 @@ def test_the_language_switch_moves_between_the_chinese_and_english_forms(client,
     assert switch.search(chinese).group(1) == "/en/report/?category=3"
     english = client.get("/en/report/?category=3").content.decode()
     assert switch.search(english).group(1) == "/report/?category=3"
+
+
+def test_an_intake_refusal_lands_next_to_its_field_by_field_and_code(client, city, monkeypatch):
+    """The view places the service's error by the field it names, whatever the message says."""
+    def refuse(*args, **kwargs):
+        raise IntakeError("某条从未出现过的提示", field="address", code="location_required")
+
+    monkeypatch.setattr("cases.views.public.submit_case", refuse)
+    form = post(client, city).context["form"]
+    assert form.errors.as_data()["address"][0].code == "location_required"
+    assert form.errors["address"] == ["某条从未出现过的提示"]
+    assert Case.objects.count() == 0
+
+
+@pytest.mark.parametrize("overrides, field, code", [
+    ({"description": "  "}, "description", "required"),
+    ({"latitude": 36.5, "longitude": None}, "latitude", "half_coordinate"),
+    ({"latitude": 91.0, "longitude": 117.0}, "latitude", "coordinate_range"),
+    ({"latitude": None, "longitude": None, "address": ""}, "address", "location_required"),
+])
+def test_intake_validation_names_the_field_and_a_code(city, overrides, field, code):
+    report = ReportInput(**{"category": city.air, "description": "夜间有刺鼻气味", "latitude": 36.55,
+                            "longitude": 117.05, **overrides})
+    with pytest.raises(IntakeError) as refused:
+        validate(report)
+    assert (refused.value.field, refused.value.code) == (field, code)

@@ -123,8 +123,8 @@ def make_crossings(count: int) -> None:
 def measure(n: int) -> list[tuple]:
     from django.db import connection
 
-    from cases.dashboard import dashboard_counts
     from cases.sweep import sweep
+    from cases.workbench.counts import dashboard_counts
 
     def bare_count():
         with connection.cursor() as cur:

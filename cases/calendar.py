@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from cases import refcache
+from cases.models import WorkCalendarDay, WorkCalendarYear
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -88,14 +91,10 @@ def shift_working_days(calendar: WorkCalendar, moment: datetime, count: int) -> 
 
 def load_calendar() -> WorkCalendar:
     """The calendar, cached per process until an administrator edits it."""
-    from cases.refcache import cached
-
-    return cached("calendar", _read_calendar)
+    return refcache.load("calendar", _read_calendar)
 
 
 def _read_calendar() -> WorkCalendar:
-    from cases.models import WorkCalendarDay, WorkCalendarYear
-
     years = frozenset(WorkCalendarYear.objects.values_list("year", flat=True))
     holidays, workdays = set(), set()
     for day, kind in WorkCalendarDay.objects.values_list("date", "kind"):

@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
+from cases import refcache
 from cases.calendar import WorkCalendar, due_after, end_of_day, local_date, shift_working_days
 from cases.models import Case, Clock, ClockKind, DayUnit, DeadlinePolicy
-from cases.refcache import cached
 
 # PRODUCT §6 defaults, used when an administrator has not entered a policy row.
 DEFAULTS = {
@@ -46,7 +46,7 @@ def policy_for(kind: str, source: str = "", category=None) -> Policy:
     """Most specific policy: source+category, source+parent, category, parent, source, any."""
     cat_ids = [c for c in (category.pk if category is not None else None,
                            category.parent_id if category is not None else None) if c]
-    rows = cached("policies", _read_policies)
+    rows = refcache.load("policies", _read_policies)
     order = [(source, c) for c in cat_ids] + [("", c) for c in cat_ids] + [(source, None), ("", None)]
     for source_key, cat_id in order:
         policy = rows.get((kind, source_key, cat_id))

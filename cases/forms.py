@@ -157,7 +157,7 @@ def category_tree() -> list[tuple[Category, list[int]]]:
         return [(root, [c.pk for c in root.subtypes.all() if c.is_active])
                 for root in root_categories().prefetch_related("subtypes")]
 
-    return refcache.cached("categories", load)
+    return refcache.load("categories", load)
 
 
 class ReportForm(AccessibleFormMixin, LocationFieldsMixin, ReporterFieldsMixin):

@@ -21,7 +21,7 @@ def _version_key(name: str) -> str:
     return f"portal:refcache:{name}"
 
 
-def cached(name: str, loader: Callable[[], Any]) -> Any:
+def load(name: str, loader: Callable[[], Any]) -> Any:
     hit = _local.get(name)
     version = cache.get(_version_key(name)) or 0
     if hit is not None and hit[0] == version and time.monotonic() - hit[2] < LOCAL_TTL:

@@ -21,7 +21,7 @@ from cases.models import Case, CaseState, Clock, ClockKind, RectificationTask
 from cases.stats import headline_counters
 from cms.caching import cached
 
-FINISHED = (CaseState.CLOSED, CaseState.STAGE_CLOSED)
+FINISHED = CaseState.RESOLVED
 
 
 def task_counters(today: date) -> dict:
@@ -49,7 +49,7 @@ def percent(part: int, whole: int) -> float | None:
 
 
 def rates() -> dict:
-    counted = Case.objects.exclude(state__in=(CaseState.MERGED, CaseState.REJECTED))
+    counted = Case.objects.exclude(state__in=CaseState.DISMISSED)
     totals = counted.aggregate(total=Count("pk"), finished=Count("pk", filter=Q(state__in=FINISHED)))
     timed = on_time_annotated(counted.filter(state__in=FINISHED)).filter(has_handling=True).aggregate(
         n=Count("pk"), on_time=Count("pk", filter=Q(late=False)))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import Case, CaseSource, CaseState, ReferralBatch
-from cms.csvutil import csv_response
+from cms.csv_export import csv_response
 
 SOURCES = {"central": CaseSource.CENTRAL, "provincial": CaseSource.PROVINCIAL}
 STATE_LABELS = {

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from cases.models import Case, CaseState, Category, Township
-from cms.csvutil import csv_response
+from cms.csv_export import csv_response
 from cms.dashboard import localized
 from cms.disclosure import state_label
 
@@ -24,8 +24,7 @@ PUBLIC_VALUES = (
     "township__name",
 )
 STATE_FILTERS = {"closed": (CaseState.CLOSED,), "stage_closed": (CaseState.STAGE_CLOSED,),
-                 "open": (CaseState.SUBMITTED, CaseState.ASSIGNED, CaseState.IN_PROGRESS,
-                          CaseState.PENDING_REVIEW)}
+                 "open": CaseState.OPEN}
 STATE_FILTER_LABELS = {"closed": gettext_lazy("Closed"), "stage_closed": gettext_lazy("Stage-closed"),
                        "open": gettext_lazy("In progress")}
 CSV_COLUMNS = (

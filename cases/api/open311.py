@@ -22,7 +22,7 @@ from django_ratelimit.decorators import ratelimit
 from cases.deadlines import running_clock
 from cases.models import ApiClient, Case, ClockKind, Photo
 
-from . import keys, queries, services, submit
+from . import catalogue, keys, queries, submit
 from .errors import ApiError, bad_request, error_response, forbidden, not_found
 from .renderers import FORMATS, Many, render
 from .serializers import serialize_case, shows_details, w3c, with_relations
@@ -128,20 +128,20 @@ def endpoint_url(request: HttpRequest) -> str:
 
 @endpoint("GET")
 def discovery(request, fmt):
-    return render(fmt, "discovery", services.discovery(endpoint_url(request)))
+    return render(fmt, "discovery", catalogue.discovery(endpoint_url(request)))
 
 
 @endpoint("GET")
 def service_list(request, fmt):
-    return render(fmt, "services", services.service_list())
+    return render(fmt, "services", catalogue.service_list())
 
 
 @endpoint("GET")
 def service_definition(request, fmt, service_code):
-    category = services.find_service(service_code)
+    category = catalogue.find_service(service_code)
     if category is None:
         raise not_found(_("service_code %(code)s was not found.") % {"code": service_code})
-    return render(fmt, "service_definition", services.service_definition(category))
+    return render(fmt, "service_definition", catalogue.service_definition(category))
 
 
 @endpoint("GET", "POST")

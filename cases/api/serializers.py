@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.models import Assignment, Case, CaseEvent, CaseState, Clock, ClockKind, Photo
 
-from .services import display_name
+from .catalogue import display_name
 
 # What is being done now, by state (the spec's service_notice); no case content.
 STATE_NOTICES = {

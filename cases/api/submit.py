@@ -20,8 +20,8 @@ from cases.models import ApiClient, CaseSource, Category, LocationSource
 from cases.photos import PhotoError
 from cases.workflow import WorkflowError
 
+from .catalogue import attribute_specs, find_service
 from .errors import ApiError, bad_request, not_found
-from .services import attribute_specs, find_service
 
 MAX_DESCRIPTION = 4000  # the spec's limit
 MAX_ADDRESS = 300  # Case.address

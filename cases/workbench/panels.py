@@ -1,6 +1,6 @@
 """Dashboard panels on the admin home (PRODUCT §4.3): my overdue, due this week,
 waiting for my approval, newest escalations. Counts come from
-cases.dashboard.dashboard_counts and link to the list filtered the same way."""
+cases.workbench.counts.dashboard_counts and link to the list filtered the same way."""
 
 from urllib.parse import urlencode
 
@@ -12,8 +12,8 @@ from wagtail.admin.ui.components import Component
 
 from cases import roles
 from cases.access import visible_cases
-from cases.dashboard import dashboard_counts
 from cases.models import CaseEvent, CaseState
+from cases.workbench.counts import dashboard_counts
 
 ESCALATIONS_SHOWN = 5
 

@@ -9,6 +9,20 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from cases.models import RectificationTask
+from cms.counters import live_counters
+from cms.dashboard import dashboard_charts
+from cms.disclosure import batch_csv, batches, find_batch, source_slug
+from cms.ledger import task_detail
+from cms.page_context import (
+    batch_index_context,
+    batch_table_context,
+    geojson_response,
+    ledger_context,
+    public_cases_context,
+)
+from cms.public_cases import CaseFilter, csv_export, township_outlines
+
 from .search import BigramSearchMixin
 
 HOME_ONLY = ["cms.HomePage"]
@@ -50,22 +64,16 @@ class TaskLedgerPage(TransparencyPage):
 
     @path("")
     def index_route(self, request, *args, **kwargs):
-        from cms.views import ledger_context
-
         return self.render(request, context_overrides=ledger_context(request))
 
     @path("task/<int:number>/", name="task")
     def task_route(self, request, number):
-        from cms.ledger import task_detail
-
         detail = task_detail(number, timezone.localdate())
         if detail is None:
             raise Http404
         return self.render(request, template="cms/task_detail.html", context_overrides=detail)
 
     def extra_sitemap_paths(self, request=None):
-        from cases.models import RectificationTask
-
         return [self.reverse_subpage("task", args=[n])
                 for n in RectificationTask.objects.values_list("number", flat=True)]
 
@@ -76,7 +84,6 @@ class ProgressDashboardPage(TransparencyPage):
 
     @path("")
     def index_route(self, request, *args, **kwargs):
-        from cms.counters import live_counters
         from cms.dashboard import dashboard_charts
 
         return self.render(request, context_overrides={"charts": dashboard_charts(),
@@ -84,8 +91,6 @@ class ProgressDashboardPage(TransparencyPage):
 
     @path("data/", name="data")
     def data_route(self, request):
-        from cms.dashboard import dashboard_charts
-
         return JsonResponse({"charts": dashboard_charts()}, json_dumps_params={"ensure_ascii": False})
 
 
@@ -95,29 +100,21 @@ class BatchDisclosureIndexPage(TransparencyPage):
 
     @path("")
     def index_route(self, request, *args, **kwargs):
-        from cms.views import batch_index_context
-
         return self.render(request, context_overrides=batch_index_context(self))
 
     @path("<slug:source>/<int:number>/", name="batch")
     def batch_route(self, request, source, number):
-        from cms.views import batch_table_context
-
         return self.render(request, template="cms/batch_table.html",
                            context_overrides=batch_table_context(self, source, number))
 
     @path("<slug:source>/<int:number>/csv/", name="batch_csv")
     def batch_csv_route(self, request, source, number):
-        from cms.disclosure import batch_csv, find_batch
-
         batch = find_batch(source, number)
         if batch is None:
             raise Http404
         return batch_csv(batch)
 
     def extra_sitemap_paths(self, request=None):
-        from cms.disclosure import batches, source_slug
-
         return [self.reverse_subpage("batch", args=[source_slug(b), b.number]) for b in batches()]
 
 
@@ -127,24 +124,16 @@ class PublicCaseIndexPage(TransparencyPage):
 
     @path("")
     def index_route(self, request, *args, **kwargs):
-        from cms.views import public_cases_context
-
         return self.render(request, context_overrides=public_cases_context(self, request))
 
     @path("csv/", name="csv")
     def csv_route(self, request):
-        from cms.public_cases import CaseFilter, csv_export
-
         return csv_export(CaseFilter.from_query(request.GET))
 
     @path("geojson/", name="geojson")
     def geojson_route(self, request):
-        from cms.views import geojson_response
-
         return geojson_response(request)
 
     @path("townships/", name="townships")
     def townships_route(self, request):
-        from cms.public_cases import township_outlines
-
         return JsonResponse(township_outlines(), content_type="application/geo+json")

@@ -17,7 +17,7 @@ from cms.blocks import BodyBlock
 from .search import BigramSearchMixin
 
 PER_PAGE = 12
-LINKABLE_CASES = {"state__in": [CaseState.CLOSED, CaseState.STAGE_CLOSED]}
+LINKABLE_CASES = {"state__in": sorted(CaseState.RESOLVED)}
 
 
 class TypicalCasePageForm(WagtailAdminPageForm):

@@ -103,12 +103,12 @@ def test_anonymous_calls_are_limited_by_address(client, api_city):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_unexpected_exception_is_500_in_the_spec_format(client, api_city, monkeypatch, fmt):
-    from cases.api import services
+    from cases.api import catalogue
 
     def broken():
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(services, "service_list", broken)
+    monkeypatch.setattr(catalogue, "service_list", broken)
     (text,) = assert_errors(client.get(f"{BASE}/services.{fmt}"), 500, fmt)
     assert "boom" not in text
 

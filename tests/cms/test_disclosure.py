@@ -6,7 +6,7 @@ import io
 import pytest
 
 from cases.models import Case
-from cms.csvutil import safe_cell
+from cms.csv_export import safe_cell
 from cms.disclosure import rows
 from tests.cms.helpers import batch, close_case, referral
 

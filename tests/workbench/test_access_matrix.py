@@ -128,7 +128,7 @@ def test_lists_and_search_show_the_case_only_to_those_who_see_it(world):
 
 
 def test_dashboard_counts_for_b_leave_out_a_case(world):
-    from cases.dashboard import dashboard_counts
+    from cases.workbench.counts import dashboard_counts
 
     counts = dashboard_counts(world["case"].lead_department.staff.first().user)
     assert counts["open"] == 1

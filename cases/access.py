@@ -1,5 +1,5 @@
-"""Who sees which cases (PRODUCT §3). The one place case visibility is decided;
-every view, listing, export, history view and API uses it (ENGINEERING rule 11)."""
+"""Who sees which cases (docs/product.md §3). The one place case visibility is decided;
+every view, listing, export, history view and API uses it (docs/architecture.md rule 11)."""
 
 from django.db.models import Exists, OuterRef, QuerySet
 

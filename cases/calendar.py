@@ -1,4 +1,4 @@
-"""Working-day arithmetic over the administrator-kept calendar (PRODUCT §6).
+"""Working-day arithmetic over the administrator-kept calendar (docs/product.md §6).
 
 Pure functions over a `WorkCalendar` value; `load_calendar()` is the only part that
 reads the database. A date in a year the calendar does not cover raises

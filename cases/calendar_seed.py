@@ -1,4 +1,4 @@
-"""Filling the work-calendar table (PRODUCT §6).
+"""Filling the work-calendar table (docs/product.md §6).
 
 Official years come from the State Council notices transcribed in
 cases/data/cn_calendar.py. A year whose notice is not out yet can be added as

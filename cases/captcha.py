@@ -1,4 +1,4 @@
-"""Self-hosted proof-of-work CAPTCHA (ALTCHA, PoW v2), PRODUCT §4.1 abuse control.
+"""Self-hosted proof-of-work CAPTCHA (ALTCHA, PoW v2), docs/product.md §4.1 abuse control.
 
 The server signs a challenge in deterministic mode (it knows the answer's key and
 signs it, so verification is one HMAC); the browser's ALTCHA widget finds the

@@ -1,4 +1,4 @@
-"""Clocks (PRODUCT §6): which policy applies, when a clock is due, warned and
+"""Clocks (docs/product.md §6): which policy applies, when a clock is due, warned and
 escalated, and the bookkeeping the workflow does when clocks start and stop.
 
 The time arithmetic is pure (`clock_times`); the rest reads and writes Clock rows
@@ -15,7 +15,7 @@ from cases import refcache
 from cases.calendar import WorkCalendar, due_after, end_of_day, local_date, shift_working_days
 from cases.models import Case, Clock, ClockKind, DayUnit, DeadlinePolicy
 
-# PRODUCT §6 defaults, used when an administrator has not entered a policy row.
+# docs/product.md §6 defaults, used when an administrator has not entered a policy row.
 DEFAULTS = {
     ClockKind.DISPATCH: (1, DayUnit.WORKING, None),
     ClockKind.ACCEPT: (2, DayUnit.WORKING, None),

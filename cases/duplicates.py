@@ -1,4 +1,4 @@
-"""Similar open reports nearby, and following one instead of filing a duplicate (PRODUCT §4.1).
+"""Similar open reports nearby, and following one instead of filing a duplicate (docs/product.md §4.1).
 
 What a citizen sees of someone else's case is deliberately thin: the reference,
 the category, the township, the date and the state, plus the public summary

@@ -1,5 +1,5 @@
 """Extension requests (延期申请): a department asks, the intake officer decides
-(PRODUCT §4.2, §6). Approval moves the clock and tells the reporter why."""
+(docs/product.md §4.2, §6). Approval moves the clock and tells the reporter why."""
 
 from datetime import datetime, timedelta
 

@@ -1,4 +1,4 @@
-"""Encrypted model field for reporter contact data (PRODUCT §7: encrypted at rest)."""
+"""Encrypted model field for reporter contact data (docs/product.md §7: encrypted at rest)."""
 
 import base64
 import hashlib

@@ -1,7 +1,7 @@
 """Public forms: the report form, following a similar case, tracking, feedback, review.
 
 Forms validate and normalise input only; the services (cases/intake.py,
-cases/duplicates.py, cases/tracking.py) decide (ENGINEERING rule 5).
+cases/duplicates.py, cases/tracking.py) decide (docs/architecture.md rule 5).
 """
 
 import uuid

@@ -1,8 +1,8 @@
-"""Geocoding facade and coordinate handling for citizen reports (PRODUCT §4.1).
+"""Geocoding facade and coordinate handling for citizen reports (docs/product.md §4.1).
 
 - `geocode(query)` asks a Nominatim server through geopy and returns a
   `GeoResult` or a `GeoFailure` value: it never raises, so a geocoder outage
-  never blocks a report (ENGINEERING rule 8). Answers are cached.
+  never blocks a report (docs/architecture.md rule 8). Answers are cached.
 - `to_wgs84()` converts input from Chinese map providers (GCJ-02, BD-09);
   the portal stores WGS-84 only.
 - `service_area()` tells whether a point is in a township, in the city's

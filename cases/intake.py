@@ -1,4 +1,4 @@
-"""submit_case(): validate → store → route → events → enqueue (PRODUCT §4.1).
+"""submit_case(): validate → store → route → events → enqueue (docs/product.md §4.1).
 
 Everything happens in one transaction: no case without its photos, no photos
 without a case. Used by the web form, the staff phone/letter form, the Open311 API

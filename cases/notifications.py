@@ -2,7 +2,7 @@
 
 Writing a row is part of the case change (same transaction, no network). Sending
 happens only in django-q2 tasks (send_one after commit, send_due on a schedule), so a
-mail or SMS outage can never roll back a case change (ENGINEERING rules 6 and 8).
+mail or SMS outage can never roll back a case change (docs/architecture.md rules 6 and 8).
 
 Exactly-once sending rests on the claim: a row is moved pending → sending by one
 compare-and-set UPDATE, and only the worker whose UPDATE matched sends it. A row whose
@@ -43,7 +43,7 @@ SEND_BUDGET_SECONDS = 45
 MAX_BACKOFF_MINUTES = 60
 KEY_MAX_LENGTH = 160
 
-# Context keys that would carry reporter identity (PRODUCT §7). Checked for every
+# Context keys that would carry reporter identity (docs/product.md §7). Checked for every
 # audience except the reporter themselves.
 _IDENTITY_KEYS = {"name", "phone", "mobile", "email", "ip", "ip_address", "contact", "identity"}
 _IDENTITY_FRAGMENTS = ("reporter", "phone", "mobile", "email", "contact", "identity")
@@ -181,7 +181,7 @@ def notify_reporter(case: Case, template: str, context: Mapping[str, Any], key_s
 
 
 def _reachable_reporters(case: Case):
-    # Reporters of cases merged into this one follow it (PRODUCT §4.2 duplicates).
+    # Reporters of cases merged into this one follow it (docs/product.md §4.2 duplicates).
     return (ReporterIdentity.objects
             .filter(Q(case=case) | Q(case__merged_into=case), contact_purged_at__isnull=True)
             .order_by("pk"))

@@ -1,6 +1,6 @@
 """Wagtail permission policies for the portal's admin screens.
 
-Configuration screens belong to administrators (PRODUCT §3). Django model
+Configuration screens belong to administrators (docs/product.md §3). Django model
 permissions would let anyone who edits groups hand them out piecemeal; the role
 is the single source of truth instead, so the policy asks `cases.roles`.
 """

@@ -1,4 +1,4 @@
-"""Photo pipeline: validate, normalise and store case photos (PRODUCT §4.1, §7).
+"""Photo pipeline: validate, normalise and store case photos (docs/product.md §4.1, §7).
 
 Every upload is decoded in full by Pillow with the decoders restricted to the
 accepted formats, oriented, stripped of all metadata and re-encoded as JPEG. The
@@ -252,7 +252,7 @@ def _resized(im: Image.Image, size: tuple[int, int]) -> Image.Image:
 
 def _encode(im: Image.Image) -> bytes:
     """JPEG without any metadata: EXIF, XMP, ICC, comments."""
-    # A re-save copies the JPEG comment from im.info (ENGINEERING §4); encoderinfo
+    # A re-save copies the JPEG comment from im.info (docs/architecture.md, "Stack notes"); encoderinfo
     # set on an image would override the arguments below.
     im.info = {}
     im.encoderinfo = {}

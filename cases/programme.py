@@ -1,4 +1,4 @@
-"""Rectification tasks, joint meetings and spot checks (PRODUCT §1, §4.2, §4.4).
+"""Rectification tasks, joint meetings and spot checks (docs/product.md §1, §4.2, §4.4).
 
 Task status is computed from dates, never typed: done / on track / at risk / late.
 """

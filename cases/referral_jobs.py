@@ -1,4 +1,4 @@
-"""Progress and background running of referral batch imports (PRODUCT §8).
+"""Progress and background running of referral batch imports (docs/product.md §8).
 
 Why progress goes through the cache: the import writes every case in one
 transaction (nothing imported unless everything is), so on PostgreSQL no other

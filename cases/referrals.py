@@ -1,5 +1,5 @@
-"""Referral batches (PRODUCT §4.2): import the cases a central or provincial
-inspection team referred, from an .xlsx or .csv file, with progress (PRODUCT §8).
+"""Referral batches (docs/product.md §4.2): import the cases a central or provincial
+inspection team referred, from an .xlsx or .csv file, with progress (docs/product.md §8).
 
 File format (full description with examples in docs/referral-import.md):
 

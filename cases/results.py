@@ -1,5 +1,5 @@
 """Handling results and their verification: co-department parts, submit, send
-back, close, stage-close, reopen (PRODUCT §4.2, §5)."""
+back, close, stage-close, reopen (docs/product.md §4.2, §5)."""
 
 from collections.abc import Callable
 from datetime import datetime

@@ -1,4 +1,4 @@
-"""Contact data retention (PRODUCT §7): reporter contact details are deleted a
+"""Contact data retention (docs/product.md §7): reporter contact details are deleted a
 configurable time after the case is finished; the case itself stays."""
 
 from datetime import datetime, timedelta

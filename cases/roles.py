@@ -1,4 +1,4 @@
-"""Staff roles (PRODUCT §3). A role is a Django group; a user's department is on
+"""Staff roles (docs/product.md §3). A role is a Django group; a user's department is on
 their StaffProfile. Every access decision asks these functions."""
 
 from django.utils.translation import gettext_lazy as _

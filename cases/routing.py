@@ -1,4 +1,4 @@
-"""Township lookup (point-in-polygon) and the routing rule table (PRODUCT §4.2).
+"""Township lookup (point-in-polygon) and the routing rule table (docs/product.md §4.2).
 
 Routing never depends on a geocoder: only the pin and the admin-kept boundaries.
 A point on a shared border is covered by two polygons; the tie-break is the

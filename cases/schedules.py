@@ -1,6 +1,6 @@
 """django-q2 schedules, created idempotently by name with catch_up off.
 
-Duplicate Schedule rows are a known django-q2 trap (ENGINEERING §4): we look them up
+Duplicate Schedule rows are a known django-q2 trap (docs/architecture.md, "Stack notes"): we look them up
 by name, update in place, and delete any extra rows with the same name.
 """
 

@@ -1,4 +1,4 @@
-"""Headline numbers computed from data, never typed (PRODUCT §1, §4.5)."""
+"""Headline numbers computed from data, never typed (docs/product.md §1, §4.5)."""
 
 from django.db.models import Count, Q
 from django.utils import timezone

@@ -1,4 +1,4 @@
-"""The deadline sweep: warning, overdue and escalation crossings (PRODUCT §6).
+"""The deadline sweep: warning, overdue and escalation crossings (docs/product.md §6).
 
 Each pass selects only clocks whose threshold has passed and is not yet marked,
 through partial indexes, so its cost follows the number of crossings, not the

@@ -1,5 +1,5 @@
 """What a reporter sees of their own case, and what they may do after the reply
-(PRODUCT §4.1, §5, §6): look-up by reference + access code, the public timeline
+(docs/product.md §4.1, §5, §6): look-up by reference + access code, the public timeline
 in plain words, the department and due date, satisfaction feedback and review.
 
 Only public events, the department's name (never a member of staff), the reply

@@ -1,6 +1,6 @@
 """Wagtail admin registration for the cases app.
 
-The "Configuration" menu holds the reference data administrators keep (PRODUCT §3).
+The "Configuration" menu holds the reference data administrators keep (docs/product.md §3).
 Case and its related models are deliberately not registered here: the department
 workbench scopes them by role and department and is built separately.
 """

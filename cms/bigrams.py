@@ -1,4 +1,4 @@
-"""Character bigrams for Chinese search (ENGINEERING §4).
+"""Character bigrams for Chinese search (docs/architecture.md, "Stack notes").
 
 Wagtail's database search backends (SQLite FTS5, PostgreSQL) do not segment
 Chinese: a run of CJK characters is one token, so `污水` is not found inside

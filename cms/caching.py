@@ -1,6 +1,6 @@
 """Caching of the public data views (live counters, dashboard, map data).
 
-Invalidation, given that `cases` never imports `cms` (ENGINEERING rule 10):
+Invalidation, given that `cases` never imports `cms` (docs/architecture.md rule 10):
 
 * Case data: every cache key includes a fingerprint of the case table, its newest
   ``updated_at`` (an index lookup, not a scan). New cases, every transition, the
@@ -13,7 +13,7 @@ Invalidation, given that `cases` never imports `cms` (ENGINEERING rule 10):
 * Task counters are not cached at all: 18 rows, one aggregate.
 
 The cache is an accelerator only: when it fails (Redis down) every value is computed
-from the database and the public pages keep serving (PRODUCT §8).
+from the database and the public pages keep serving (docs/product.md §8).
 """
 
 import hashlib

@@ -1,4 +1,4 @@
-"""Live counters for the home page (PRODUCT §1, §4.5): computed from data, never typed.
+"""Live counters for the home page (docs/product.md §1, §4.5): computed from data, never typed.
 
 Definitions (the tests count the same things independently):
 

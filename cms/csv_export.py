@@ -1,6 +1,6 @@
 """CSV responses for open data: UTF-8 with a BOM (Excel opens it as UTF-8) and
 formula-safe cells (a cell starting with = + - @ is prefixed with a quote, as
-Wagtail's own spreadsheet export does; ENGINEERING §4)."""
+Wagtail's own spreadsheet export does; docs/architecture.md, "Stack notes")."""
 
 import csv
 from collections.abc import Iterable, Sequence

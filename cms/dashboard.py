@@ -1,4 +1,4 @@
-"""Chart data for the progress dashboard (PRODUCT §4.5): cases by month, category,
+"""Chart data for the progress dashboard (docs/product.md §4.5): cases by month, category,
 township and state, and the on-time rate by department. Merged duplicates are not
 counted. Every chart is also rendered as a data table (screen readers, no JS)."""
 

@@ -2,7 +2,7 @@
 site's root, replacing Wagtail's stock welcome page, and the standard pages.
 
 Idempotent: existing pages are left as editors left them; only missing ones are
-created. No number from PRODUCT §1 is typed into a page: the home page shows the
+created. No number from docs/product.md §1 is typed into a page: the home page shows the
 live counters computed from data.
 """
 

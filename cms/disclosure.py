@@ -1,4 +1,4 @@
-"""Public disclosure tables of referral batches in the official layout (PRODUCT §4.5):
+"""Public disclosure tables of referral batches in the official layout (docs/product.md §4.5):
 序号, 受理编号, 行政区域, 污染类型, 调查核实情况, 处理和整改情况, 问责情况, 办结状态.
 
 Every case of the batch is listed (the inspectors and the public count the rows

@@ -1,4 +1,4 @@
-"""The rectification task ledger and its wall chart (PRODUCT §4.4).
+"""The rectification task ledger and its wall chart (docs/product.md §4.4).
 
 Status comes from cases.programme.task_progress (dates, never typed by hand). The
 timeline is drawn on the server as SVG with percentage coordinates: the

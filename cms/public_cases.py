@@ -1,4 +1,4 @@
-"""The public case list, map and open data (PRODUCT §4.5).
+"""The public case list, map and open data (docs/product.md §4.5).
 
 Only cases an intake officer made public (Case.objects.public(): merged duplicates
 excluded), and only the public fields: values() with an explicit field list, so

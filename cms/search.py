@@ -1,4 +1,4 @@
-"""Site search across pages and public cases, for Chinese text (ENGINEERING §4).
+"""Site search across pages and public cases, for Chinese text (docs/architecture.md, "Stack notes").
 
 Pages: Wagtail's search over the indexed `search_bigrams` field, every bigram of the
 query required (operator="and"). Public cases: every bigram must occur in the

@@ -1,4 +1,4 @@
-"""Draft a typical case from a closed case (PRODUCT §4.5).
+"""Draft a typical case from a closed case (docs/product.md §4.5).
 
 The draft is an unpublished TypicalCasePage under the typical case index, with the
 public summary and the reply, and redacted copies of the chosen photos: each is
@@ -43,7 +43,7 @@ def may_draft(user, case: Case) -> bool:
 
 
 def choosable_photos(user, case: Case):
-    """Editors see only photos an intake officer made public (PRODUCT §3)."""
+    """Editors see only photos an intake officer made public (docs/product.md §3)."""
     photos = Photo.objects.filter(case=case)
     return photos if roles.has_role(user, roles.INTAKE) else photos.filter(is_public=True)
 

@@ -1,4 +1,4 @@
-"""The editorial workflow (PRODUCT §4.5: draft → review → publish), created
+"""The editorial workflow (docs/product.md §4.5: draft → review → publish), created
 idempotently: `ensure_editorial_workflow()` is called by the demo seed and tests.
 
 * group "editor" (cases.roles.EDITOR): add and change pages under the home page;

@@ -1,5 +1,5 @@
 """Rectification tasks, milestones, joint meetings, action items and referral
-batches as administrators maintain them (PRODUCT §4.2, §4.4)."""
+batches as administrators maintain them (docs/product.md §4.2, §4.4)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

@@ -1,4 +1,4 @@
-"""Reference data kept by administrators (PRODUCT §3): departments, townships,
+"""Reference data kept by administrators (docs/product.md §3): departments, townships,
 categories, routing rules, deadline policies, the work calendar, staff, API clients."""
 
 import django_filters

@@ -1,4 +1,4 @@
-"""Categories (PRODUCT §4.1), routing rules, deadline policies (§6) and the work calendar."""
+"""Categories (docs/product.md §4.1), routing rules, deadline policies (§6) and the work calendar."""
 
 import logging
 
@@ -79,7 +79,7 @@ TOWNSHIP_CATEGORY_RULES = [
 # Township-wide fallbacks (only reached by categories without a rule, i.e. "other").
 TOWNSHIP_RULES = ["baisha", "qingshi"]
 
-# Per-category handling time (working days), beyond the PRODUCT §6 defaults.
+# Per-category handling time (working days), beyond the docs/product.md §6 defaults.
 CATEGORY_HANDLING = {"noise": 10, "cooking_fumes": 10, "ecology": 30, "radiation": 10}
 DEFAULT_POLICIES = [
     ("dispatch", 1, "working", None), ("accept", 2, "working", None), ("acknowledge", 15, "calendar", 15),

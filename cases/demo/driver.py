@@ -144,7 +144,7 @@ class Driver:
         self.record("feedback_received", None, data={"rating": rating})
 
     def publish(self, accountability: str = "", sensitive: bool = False):
-        """The intake desk records accountability and makes the result public (PRODUCT §4.5)."""
+        """The intake desk records accountability and makes the result public (docs/product.md §4.5)."""
         self.when("publish")
         if accountability:
             Case.objects.filter(pk=self.case.pk).update(accountability=accountability)

@@ -1,4 +1,4 @@
-"""Referral batches from the central and provincial inspections (PRODUCT §1, §4.2).
+"""Referral batches from the central and provincial inspections (docs/product.md §1, §4.2).
 
 Central: 8 batches, 153 petition cases — 152 closed, 1 in progress on schedule (a
 relapse found by this autumn's self-check before the look-back, reopened a few days

@@ -1,4 +1,4 @@
-"""Role groups and demo staff users (PRODUCT §3).
+"""Role groups and demo staff users (docs/product.md §3).
 
 Every demo account gets the password in settings.PORTAL_DEMO_PASSWORD. Besides the
 `demo_*` accounts named in the README, each department that handles demo cases gets

@@ -1,4 +1,4 @@
-"""The 18 rectification tasks (PRODUCT §1, §4.4) and their milestones.
+"""The 18 rectification tasks (docs/product.md §1, §4.4) and their milestones.
 
 Twelve are done and written off through a recorded verification; six are in
 progress. Their colour on the wall chart follows from milestone dates relative to
@@ -116,7 +116,7 @@ def _seed_milestones(task, status: str, start: date, deadline: date, today: date
 
 def _verify(task, status: str, completed: date | None, verifier) -> None:
     if status == "done":
-        # Write-off is recorded with who checked it and when (PRODUCT §4.4).
+        # Write-off is recorded with who checked it and when (docs/product.md §4.4).
         task.completed_at = completed
         task.verified_at = datetime.combine(completed + timedelta(days=20), time(10, 0), tzinfo=SHANGHAI)
         task.verified_by = verifier

@@ -181,7 +181,7 @@ class Case(models.Model):
 
 
 class ReporterIdentity(models.Model):
-    """Who reported: kept apart from the case, contact data encrypted (PRODUCT §7).
+    """Who reported: kept apart from the case, contact data encrypted (docs/product.md §7).
 
     One case may have several reporters once duplicates are merged or a citizen
     follows an existing case instead of filing a new one.
@@ -203,7 +203,7 @@ class ReporterIdentity(models.Model):
 
 
 class IdentityAccessLog(models.Model):
-    """Every view of a reporter identity (PRODUCT §3: every view is logged)."""
+    """Every view of a reporter identity (docs/product.md §3: every view is logged)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="identity_views")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)

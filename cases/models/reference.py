@@ -140,7 +140,7 @@ class DayUnit(models.TextChoices):
 
 
 class DeadlinePolicy(models.Model):
-    """How long a clock runs. Most specific (source + category) wins (PRODUCT §6)."""
+    """How long a clock runs. Most specific (source + category) wins (docs/product.md §6)."""
 
     clock = models.CharField(_("clock"), max_length=20, choices=ClockKind.choices)
     source = models.CharField(_("source"), max_length=20, blank=True, help_text=_("blank = any source"))
@@ -175,7 +175,7 @@ class DeadlinePolicy(models.Model):
 
 
 class DeadlineSetting(models.Model):
-    """Single-row numbers of PRODUCT §6 that are not per-clock policies."""
+    """Single-row numbers of docs/product.md §6 that are not per-clock policies."""
 
     extension_max_days = models.PositiveIntegerField(_("longest extension (calendar days)"), default=30)
     satisfaction_days = models.PositiveIntegerField(_("satisfaction feedback window (days)"), default=7)

@@ -115,7 +115,7 @@ class ReferralBatch(models.Model):
 
 
 class ImportJob(models.Model):
-    """Progress of a long import or export, polled by the admin page (PRODUCT §8)."""
+    """Progress of a long import or export, polled by the admin page (docs/product.md §8)."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -171,7 +171,7 @@ class Notification(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications")
     channel = models.CharField(max_length=10, choices=Channel.choices)
     # Reporter addresses and messages (which may hold an access code) are personal
-    # data: encrypted at rest like ReporterIdentity (PRODUCT §7).
+    # data: encrypted at rest like ReporterIdentity (docs/product.md §7).
     recipient = EncryptedTextField()
     # Who it is for, without saying who: "reporter", "department:<id>", "staff:<id>".
     audience = models.CharField(max_length=40)

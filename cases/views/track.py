@@ -1,5 +1,5 @@
 """Tracking a report: look-up by reference + access code, the case page,
-satisfaction feedback and review requests (PRODUCT §4.1, §6).
+satisfaction feedback and review requests (docs/product.md §4.1, §6).
 
 A wrong reference and a wrong code get byte-identical answers: a redirect to
 the form with the same "not found" flag. A successful look-up is remembered in

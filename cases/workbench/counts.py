@@ -1,4 +1,4 @@
-"""Workbench dashboard counts (PRODUCT §4.3): my overdue, due this week, waiting
+"""Workbench dashboard counts (docs/product.md §4.3): my overdue, due this week, waiting
 for my approval, escalations. Each count is one indexed query."""
 
 from datetime import datetime, timedelta

@@ -1,11 +1,11 @@
-"""Excel exports (PRODUCT §4.3), safe against formula injection.
+"""Excel exports (docs/product.md §4.3), safe against formula injection.
 
 openpyxl stores a string that starts with "=" as a formula; Wagtail's own
 spreadsheet export turns such cells back into text. We do the same for every
 string cell and additionally mark strings starting with = + - @ (or a tab / CR,
 which spreadsheet programs also treat as formula starts when the cell is edited)
 with Excel's quote prefix, so they stay text even when someone edits the cell.
-No export here ever reads ReporterIdentity (PRODUCT §7).
+No export here ever reads ReporterIdentity (docs/product.md §7).
 """
 
 import io

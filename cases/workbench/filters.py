@@ -1,4 +1,4 @@
-"""The case list's filters and search (PRODUCT §4.3). One queryset builder used by
+"""The case list's filters and search (docs/product.md §4.3). One queryset builder used by
 the list page, its export and the dashboard links, so they always agree."""
 
 from datetime import datetime, timedelta

@@ -1,5 +1,5 @@
 """The intake officer's form for cases received by phone, letter or visit
-(PRODUCT §4.3): the same intake service as web reports."""
+(docs/product.md §4.3): the same intake service as web reports."""
 
 from django import forms
 from django.core.exceptions import ValidationError

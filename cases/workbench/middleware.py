@@ -1,4 +1,4 @@
-"""Second factor on every admin URL (PRODUCT §4.3): pages, AJAX and exports.
+"""Second factor on every admin URL (docs/product.md §4.3): pages, AJAX and exports.
 
 A signed-in user without a verified device in this session is sent to enter a
 code (or to set up an authenticator first); JSON and AJAX requests get a 403

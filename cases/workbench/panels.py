@@ -1,4 +1,4 @@
-"""Dashboard panels on the admin home (PRODUCT §4.3): my overdue, due this week,
+"""Dashboard panels on the admin home (docs/product.md §4.3): my overdue, due this week,
 waiting for my approval, newest escalations. Counts come from
 cases.workbench.counts.dashboard_counts and link to the list filtered the same way."""
 

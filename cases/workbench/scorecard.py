@@ -1,4 +1,4 @@
-"""Department scorecards for the assessment meetings (PRODUCT §4.3, 督查考核).
+"""Department scorecards for the assessment meetings (docs/product.md §4.3, 督查考核).
 
 Every number is an aggregate computed in the database, grouped by department, and
 every number has a drill-down filter (`metric_filter`) built from the same

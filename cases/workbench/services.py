@@ -67,7 +67,7 @@ def add_evidence(case: Case, actor, files: Sequence, kind: str, caption: str = "
 
 def set_publicity(case: Case, actor, *, is_public: bool, is_sensitive: bool, public_summary: str,
                   now: datetime | None = None, expected_version: int | None = None) -> Case:
-    """The intake desk decides what the public sees of a case (PRODUCT §3, §4.5)."""
+    """The intake desk decides what the public sees of a case (docs/product.md §3, §4.5)."""
     if not roles.has_role(actor, roles.INTAKE):
         raise NotPermitted(_("You may not do this on this case."))
     if is_public and not public_summary.strip():
@@ -85,7 +85,7 @@ def set_publicity(case: Case, actor, *, is_public: bool, is_sensitive: bool, pub
 
 
 def reveal_reporters(case: Case, actor, purpose: str = "") -> list[ReporterIdentity]:
-    """Reporter identity for an intake officer; every view is logged first (PRODUCT §3)."""
+    """Reporter identity for an intake officer; every view is logged first (docs/product.md §3)."""
     if not can_see_reporter(actor):
         raise NotPermitted(_("You may not do this on this case."))
     with transaction.atomic():

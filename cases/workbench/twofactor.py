@@ -1,4 +1,4 @@
-"""Staff two-factor sign-in (PRODUCT §4.3, §7): TOTP with recovery codes (django-otp).
+"""Staff two-factor sign-in (docs/product.md §4.3, §7): TOTP with recovery codes (django-otp).
 
 An authenticator app is enrolled only by a user with no confirmed device, or by
 one who already passed the second factor in this session, so a stolen password

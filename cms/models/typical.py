@@ -21,7 +21,7 @@ LINKABLE_CASES = {"state__in": sorted(CaseState.RESOLVED)}
 
 
 class TypicalCasePageForm(WagtailAdminPageForm):
-    """Editors choose among published cases (PRODUCT §3: editors see published case
+    """Editors choose among published cases (docs/product.md §3: editors see published case
     summaries only); a case an intake officer linked stays selectable."""
 
     def __init__(self, *args, **kwargs):

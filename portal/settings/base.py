@@ -3,7 +3,7 @@
 Everything that differs between machines comes from environment variables with a
 safe default: SQLite + the django-q2 ORM broker + local files when nothing is set;
 DATABASE_URL, REDIS_URL and the S3 variables switch to PostgreSQL, Redis and object
-storage (ENGINEERING rule 9).
+storage (docs/architecture.md rule 9).
 """
 
 import os
@@ -87,7 +87,7 @@ WSGI_APPLICATION = "portal.wsgi.application"
 
 # --- Database -----------------------------------------------------------------
 # SQLite: WAL + IMMEDIATE transactions + a busy timeout. Deferred transactions hit
-# "database is locked" under concurrent read-then-write (ENGINEERING §4).
+# "database is locked" under concurrent read-then-write (docs/architecture.md, "Stack notes").
 SQLITE_PATH = env("SQLITE_PATH", default=str(BASE_DIR / "db.sqlite3"))
 DATABASE_URL = env("DATABASE_URL", default="")
 
@@ -145,7 +145,7 @@ def q_cluster_from_env(redis_url: str) -> dict:
         "name": "portal",
         "workers": env.int("Q_WORKERS", default=2),
         "timeout": env.int("Q_TIMEOUT", default=60),
-        # Must exceed timeout, or a slow task runs twice (ENGINEERING §4).
+        # Must exceed timeout, or a slow task runs twice (docs/architecture.md, "Stack notes").
         "retry": env.int("Q_RETRY", default=120),
         "max_attempts": 5,
         "catch_up": False,
@@ -177,7 +177,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "wagtailadmin_login"
 
-# Staff sign-in (PRODUCT §4.3, §7): a second factor on every /admin/ URL (TOTP app
+# Staff sign-in (docs/product.md §4.3, §7): a second factor on every /admin/ URL (TOTP app
 # + recovery codes, django-otp; enforced by cases.workbench.middleware) and a lockout
 # after 5 failed sign-ins per username + client address (django-axes).
 INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static", "axes"]
@@ -196,7 +196,7 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ADMIN = False  # django.contrib.admin is not installed
 # The database handler (axes' default) keeps counts shared by every web process on
-# SQLite and PostgreSQL alike; a cache handler would need Redis (ENGINEERING §4).
+# SQLite and PostgreSQL alike; a cache handler would need Redis (docs/architecture.md, "Stack notes").
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # Same client address as django-ratelimit; the page never says whether the user exists.
 AXES_CLIENT_IP_CALLABLE = "cases.workbench.security.client_ip"
@@ -218,7 +218,7 @@ STATIC_URL = "/static/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 # Citizen originals never sit under MEDIA_ROOT: they are served only through
-# permission-checked views (PRODUCT §7).
+# permission-checked views (docs/product.md §7).
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media")))
 
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
@@ -254,7 +254,7 @@ def storages_from_env(bucket: str) -> dict:
 
 STORAGES = storages_from_env(AWS_STORAGE_BUCKET_NAME)
 if AWS_STORAGE_BUCKET_NAME:
-    # MinIO/OBS/Ceph reject boto3>=1.36's default checksums (ENGINEERING §4).
+    # MinIO/OBS/Ceph reject boto3>=1.36's default checksums (docs/architecture.md, "Stack notes").
     os.environ.setdefault("AWS_REQUEST_CHECKSUM_CALCULATION", "when_required")
     os.environ.setdefault("AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required")
 
@@ -267,7 +267,7 @@ WAGTAIL_SITE_NAME = "生态环境督察整改平台"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
-WAGTAIL_ENABLE_UPDATE_CHECK = False  # no request leaves the deployment (PRODUCT §7)
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # no request leaves the deployment (docs/product.md §7)
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAILEMBEDS_FINDERS = []  # oEmbed would call third-party hosts
@@ -299,7 +299,7 @@ PORTAL_TASK_HEARTBEAT_MAX_AGE = env.int("PORTAL_TASK_HEARTBEAT_MAX_AGE", default
 PORTAL_DEMO_PASSWORD = env("PORTAL_DEMO_PASSWORD", default="Demo-2026-portal")
 # Delivery attempts before an outbox row is marked failed (backoff 1, 2, 4 … 60 minutes).
 PORTAL_NOTIFICATION_MAX_ATTEMPTS = env.int("PORTAL_NOTIFICATION_MAX_ATTEMPTS", default=8)
-# Photos (PRODUCT §4.1, cases/photos.py): count and size per submission, output edges,
+# Photos (docs/product.md §4.1, cases/photos.py): count and size per submission, output edges,
 # and the decoded-pixel ceiling (also Pillow's process-wide MAX_IMAGE_PIXELS).
 PORTAL_PHOTO_MAX_COUNT = env.int("PORTAL_PHOTO_MAX_COUNT", default=6)
 PORTAL_PHOTO_MAX_BYTES = env.int("PORTAL_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
@@ -340,7 +340,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# --- Security headers (public pages; PRODUCT §7) -----------------------------------
+# --- Security headers (public pages; docs/product.md §7) -----------------------------------
 MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
 INSTALLED_APPS.append("csp")
 

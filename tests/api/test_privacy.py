@@ -1,4 +1,4 @@
-"""Reporter identity and internal notes never appear in any response (PRODUCT §7)."""
+"""Reporter identity and internal notes never appear in any response (docs/product.md §7)."""
 
 import pytest
 

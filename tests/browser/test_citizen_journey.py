@@ -1,5 +1,5 @@
 """A citizen on a 360 px phone files a report with a map pin and two photos, gets
-the reference and access code, and opens the tracking page (PRODUCT §4.1).
+the reference and access code, and opens the tracking page (docs/product.md §4.1).
 
 The real ALTCHA widget solves the proof of work in the page (low cost here);
 every request must stay on the local server (map tiles are faked by the fixture);

@@ -1,4 +1,4 @@
-"""The staff journey in a real browser (PRODUCT §4.3): the intake officer dispatches
+"""The staff journey in a real browser (docs/product.md §4.3): the intake officer dispatches
 a new report → the handler accepts, adds an evidence photo and submits the result →
 the intake officer verifies and closes → the reporter's tracking page shows the reply.
 Each staff member signs in with password and authenticator code (2FA stays on)."""

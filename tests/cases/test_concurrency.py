@@ -1,4 +1,4 @@
-"""Two staff acting on one case at once: exactly one wins (ENGINEERING rule 4)."""
+"""Two staff acting on one case at once: exactly one wins (docs/architecture.md rule 4)."""
 
 import threading
 

@@ -1,4 +1,4 @@
-"""Clocks per case and assignment, extensions, and the sweep (PRODUCT §6)."""
+"""Clocks per case and assignment, extensions, and the sweep (docs/product.md §6)."""
 
 from datetime import datetime, timedelta
 

@@ -42,7 +42,7 @@ def test_lists_demo_users_with_role_department_and_the_configured_password(setti
     assert str(roles.ROLE_LABELS[roles.ADMINISTRATOR]) in rows["demo_admin"]  # superuser
     assert all(line.rstrip().endswith("Another-Pass-1") for line in rows.values())
     order = [username(line) for line in lines]
-    assert order == ["demo_intake", "demo_handler_env", "demo_admin"]  # PRODUCT §3 role order
+    assert order == ["demo_intake", "demo_handler_env", "demo_admin"]  # docs/product.md §3 role order
 
 
 def test_default_password_setting():

@@ -342,7 +342,7 @@ def test_truncated_jpeg_is_rejected():
     data = _jpeg(Image.effect_noise((600, 400), 50).convert("RGB"))
     half = data[: len(data) // 2]
     with Image.open(io.BytesIO(half)) as im:
-        im.verify()  # verify() alone would let it through (ENGINEERING §4)
+        im.verify()  # verify() alone would let it through (docs/architecture.md, "Stack notes")
 
     with pytest.raises(PhotoError) as exc:
         process_photo(io.BytesIO(half))

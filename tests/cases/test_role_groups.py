@@ -1,4 +1,4 @@
-"""A fresh install has one group per role (PRODUCT §3) without the demo seed."""
+"""A fresh install has one group per role (docs/product.md §3) without the demo seed."""
 
 import pytest
 from django.contrib.auth.models import Group

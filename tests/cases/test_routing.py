@@ -1,4 +1,4 @@
-"""Township lookup and rule precedence (PRODUCT §4.2 Routing)."""
+"""Township lookup and rule precedence (docs/product.md §4.2 Routing)."""
 
 import pytest
 

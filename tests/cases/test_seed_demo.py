@@ -1,4 +1,4 @@
-"""manage.py seed_demo: the situation of PRODUCT §1 follows from the data, built through
+"""manage.py seed_demo: the situation of docs/product.md §1 follows from the data, built through
 the services, and a second run changes nothing.
 
 One test seeds once (then again for idempotency) and checks everything: seeding takes

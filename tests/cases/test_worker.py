@@ -1,5 +1,5 @@
 """A real django-q2 cluster in a subprocess: the sweep survives a worker killed
-mid-task with one event and one notification per crossing (ENGINEERING §4)."""
+mid-task with one event and one notification per crossing (docs/architecture.md, "Stack notes")."""
 
 import os
 import signal

@@ -1,4 +1,4 @@
-"""The lifecycle table, permissions, reasons, conflicts and events (PRODUCT §5)."""
+"""The lifecycle table, permissions, reasons, conflicts and events (docs/product.md §5)."""
 
 from datetime import timedelta
 

@@ -1,5 +1,5 @@
 """The demo city (manage.py seed_demo) as the public sees it: the home page reads the
-numbers of PRODUCT §1 from the data, and every section page is there."""
+numbers of docs/product.md §1 from the data, and every section page is there."""
 
 import io
 

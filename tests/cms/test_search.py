@@ -1,4 +1,4 @@
-"""Chinese search: bigram indexing finds words inside titles and bodies (ENGINEERING §4).
+"""Chinese search: bigram indexing finds words inside titles and bodies (docs/architecture.md, "Stack notes").
 Runs on SQLite and, with DATABASE_URL, on PostgreSQL."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""Security headers on public pages, and no request to a host outside the site (PRODUCT §7, §8)."""
+"""Security headers on public pages, and no request to a host outside the site (docs/product.md §7, §8)."""
 
 import re
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""Settings come from the environment with safe defaults (ENGINEERING rule 9)."""
+"""Settings come from the environment with safe defaults (docs/architecture.md rule 9)."""
 
 import json
 import os

@@ -3,7 +3,7 @@
 What the citizen sees: the address search under the map answers at once with
 "Address search is not available at the moment. Place the pin on the map, or
 describe the place in the address field." The report itself never waits for the
-geocoder (routing uses township boundaries, ENGINEERING rule 8), so a report sent
+geocoder (routing uses township boundaries, docs/architecture.md rule 8), so a report sent
 during the outage is filed exactly once, and a double submit does not duplicate it.
 """
 

@@ -1,5 +1,5 @@
 """Security headers on every public page, and HSTS on the production profile behind TLS
-(PRODUCT §7). `check --deploy` and the external-host scan run elsewhere (.ci/run,
+(docs/product.md §7). `check --deploy` and the external-host scan run elsewhere (.ci/run,
 tests/portal/test_security_headers.py); the dependency audit is bench/audit.sh."""
 
 import json

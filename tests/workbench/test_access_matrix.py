@@ -1,4 +1,4 @@
-"""The access matrix (PRODUCT §3, ENGINEERING rule 11): every URL the case views
+"""The access matrix (docs/product.md §3, docs/architecture.md rule 11): every URL the case views
 generate, for every role, against a case of department A (市生态环境局).
 
 B's handler gets 404 on object URLs and never sees the case in lists, counts,

@@ -1,5 +1,5 @@
 """The case list: filters, search, sort, export, bulk dispatch, and a query count
-that does not grow with the page size or the table size (ENGINEERING rule 12)."""
+that does not grow with the page size or the table size (docs/architecture.md rule 12)."""
 
 import io
 from datetime import timedelta

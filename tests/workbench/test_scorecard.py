@@ -1,5 +1,5 @@
 """Scorecard numbers against counts worked out by hand from cases with known
-timings, including an extended case and a reopened one (PRODUCT §4.3)."""
+timings, including an extended case and a reopened one (docs/product.md §4.3)."""
 
 import io
 from datetime import date, datetime

@@ -1,5 +1,5 @@
 """Dashboard panels, referral import, tasks and meetings, and cases from other
-channels (PRODUCT §4.2–§4.4)."""
+channels (docs/product.md §4.2–§4.4)."""
 
 import re
 from datetime import date, timedelta

@@ -1,6 +1,6 @@
 """Staff sign-in: a second factor on every admin URL (pages, AJAX, exports) and a
 lockout after 5 failures per username + address that does not reveal whether the
-account exists (PRODUCT §4.3, §7)."""
+account exists (docs/product.md §4.3, §7)."""
 
 import re
 

@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: the demo city of PRODUCT §1, created through the services.
+"""`manage.py seed_demo`: the demo city of docs/product.md §1, created through the services.
 
 Safe to run again: nothing is duplicated, reference rows are updated in place.
 """
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         from cases.demo import city_name, seed
 
         # The command is the composition root: the page part lives in cms, which may read
-        # cases (ENGINEERING rule 10), so it is imported here and not from cases.demo.
+        # cases (docs/architecture.md rule 10), so it is imported here and not from cases.demo.
         from cms.demo import seed_site
         from cms.demo_content import seed_cms_demo
 

@@ -1,4 +1,4 @@
-"""Reporter identity, for intake officers only, behind a logged POST (PRODUCT §3, §7)."""
+"""Reporter identity, for intake officers only, behind a logged POST (docs/product.md §3, §7)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy

@@ -1,4 +1,4 @@
-"""Referral batch import screen (PRODUCT §4.2, §8): upload, progress, validation
+"""Referral batch import screen (docs/product.md §4.2, §8): upload, progress, validation
 report by row and column, result summary. The import runs in the task worker."""
 
 from datetime import date

@@ -1,4 +1,4 @@
-"""Filing a case received by phone, letter or visit (PRODUCT §4.3)."""
+"""Filing a case received by phone, letter or visit (docs/product.md §4.3)."""
 
 from django.utils.translation import gettext_lazy
 

@@ -1,4 +1,4 @@
-"""The case list, its Excel export and bulk dispatch (PRODUCT §4.3)."""
+"""The case list, its Excel export and bulk dispatch (docs/product.md §4.3)."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator

@@ -1,4 +1,4 @@
-"""Case photos through a permission-checked view (PRODUCT §7): private storage,
+"""Case photos through a permission-checked view (docs/product.md §7): private storage,
 never a public URL. Originals (with their metadata) only for intake officers."""
 
 from django.http import FileResponse, Http404

@@ -1,4 +1,4 @@
-"""Rectification task verification and joint meeting records (PRODUCT §1, §4.4).
+"""Rectification task verification and joint meeting records (docs/product.md §1, §4.4).
 
 Plain editing of tasks and milestones is in the Configuration menu; here are the
 recorded acts: write-off after a check, meetings with decisions and action items.

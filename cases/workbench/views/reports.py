@@ -1,4 +1,4 @@
-"""The department scorecard / league table and its Excel export (PRODUCT §4.3)."""
+"""The department scorecard / league table and its Excel export (docs/product.md §4.3)."""
 
 from urllib.parse import urlencode
 

@@ -191,7 +191,7 @@ def schedule_send_on_commit(notification_ids: Iterable[int | Notification | None
     """After the case's transaction commits, ask the worker to send these rows now.
 
     A broker outage is logged and swallowed: the rows are in the database and the
-    "portal-send-outbox" schedule picks them up (docs/architecture.md, "Side effects").
+    "portal-send-outbox" schedule picks them up (docs/architecture.md rule 6).
     """
     ids = [getattr(item, "pk", item) for item in notification_ids if item is not None]
     if not ids:

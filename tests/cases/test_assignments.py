@@ -1,10 +1,8 @@
 """The assignment lifecycle (cases/assignments.py): table, version guard, events, and a real race."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 
 from cases import actions, results, roles
 from cases.assignments import ASSIGNMENT_LIFECYCLE, TRANSITIONS, MoveLog, move
@@ -12,6 +10,7 @@ from cases.lifecycle import ConflictError, ForbiddenTransition
 from cases.models import Assignment, CaseEvent
 from tests import factories as f
 from tests.cases.conftest import T0
+from tests.race import race
 
 H = timedelta(hours=1)
 A = Assignment.State
@@ -104,28 +103,6 @@ def test_closing_finishes_every_working_part_and_reopening_revives_the_lead(city
     lead, co = part(case, city.env), part(case, city.water)
     assert (lead.state, lead.finished_at) == (A.ACCEPTED, None)
     assert co.state == A.DONE  # the co part was handed in; reopening does not ask for it again
-
-
-def race(n: int, action) -> list:
-    """Run ``action(i)`` in ``n`` threads released together; each thread has its own connection."""
-    barrier = threading.Barrier(n)
-    outcomes = [None] * n
-
-    def run(i):
-        try:
-            barrier.wait()
-            outcomes[i] = action(i)
-        except Exception as exc:  # collected and asserted by the test
-            outcomes[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return outcomes
 
 
 @pytest.mark.postgres

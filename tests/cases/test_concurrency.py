@@ -1,36 +1,13 @@
 """Two staff acting on one case at once: exactly one wins (docs/architecture.md rule 4)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from cases import actions
 from cases.models import Case, CaseEvent
 from cases.workflow import ConflictError, WorkflowError
+from tests.race import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(n: int, action) -> list:
-    barrier = threading.Barrier(n)
-    outcomes = [None] * n
-
-    def run(i):
-        try:
-            barrier.wait()
-            outcomes[i] = action(i)
-        except Exception as exc:  # collected and asserted by the test
-            outcomes[i] = exc
-        finally:
-            connection.close()  # each thread has its own connection
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return outcomes
 
 
 def test_two_accepts_one_wins(city, new_case):

@@ -4,7 +4,6 @@ claim-guarded sending with retries, and an SMTP outage that loses and doubles no
 import email
 import itertools
 import logging
-import socket
 from contextlib import contextmanager
 from datetime import timedelta
 from email.header import decode_header, make_header
@@ -27,8 +26,10 @@ from cases.notifications import (
     send_due,
     send_one,
 )
-from cases.tasks import send_due_notifications, send_notification
+from cases.tasks import send_due_notifications, send_notifications
 from tests import factories as f
+from tests.net import closed_port
+from tests.race import race
 
 pytestmark = pytest.mark.django_db
 
@@ -61,13 +62,6 @@ def email_row(case, key="k1", now=None, recipient="dept@example.org") -> Notific
     return enqueue(case=case, audience="department:1", channel="email", recipient=recipient,
                    template="case_assigned", context={"reference": case.reference, "category": "大气"},
                    idempotency_key=key, now=now)
-
-
-def closed_port() -> int:
-    """A 127.0.0.1 port nobody listens on: bound, then released."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class RecordingHandler:
@@ -288,7 +282,7 @@ def test_sent_on_commit_through_the_task(django_capture_on_commit_callbacks):
             schedule_send_on_commit(rows + [None])
     assert Notification.objects.get().state == State.SENT
     assert len(mail.outbox) == 1
-    assert send_notification(rows[-1].pk) == "already_sent"
+    assert send_notifications([rows[-1].pk]) == ["already_sent"]
     assert len(mail.outbox) == 1
 
 
@@ -334,12 +328,18 @@ def test_backoff_doubles_and_caps_at_an_hour():
 
 # --- the claim -------------------------------------------------------------------------
 
+@pytest.mark.django_db(transaction=True)
 def test_two_concurrent_claims_only_one_wins():
+    """Two workers, two connections, released together: the compare-and-set lets one through."""
     now = timezone.now()
     row = email_row(make_case(), now=now)
-    first, second = claim(row.pk, now), claim(row.pk, now)
-    assert first is not None and second is None
+    outcomes = race(2, lambda i: claim(row.pk, now))
+    won = [o for o in outcomes if isinstance(o, Notification)]
+    assert len(won) == 1 and outcomes.count(None) == 1, outcomes
+    first = won[0]
     assert (first.state, first.attempts) == (State.SENDING, 1)
+    row.refresh_from_db()
+    assert row.attempts == 1  # the loser counted no attempt
     assert send_one(row.pk, now) == "not_claimed"
     assert send_due(now=now)["sent"] == 0
     assert mail.outbox == []

@@ -2,18 +2,12 @@
 
 import logging
 import os
-import socket
 import time
 
 import pytest
 
 from portal.cache import FailSoftRedisCache
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.net import closed_port
 
 
 def backend(url: str) -> FailSoftRedisCache:

@@ -2,7 +2,6 @@
 counters, and a geocoder address where nothing listens (never the network)."""
 
 import io
-import socket
 
 import pytest
 from django.core.cache import caches
@@ -10,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from tests.cases.conftest import city, new_case  # noqa: F401
+from tests.net import closed_port
 
 
 @pytest.fixture(autouse=True)
@@ -22,13 +22,6 @@ def public_settings(settings):
     caches["default"].clear()
     yield
     caches["ratelimit"].clear()
-
-
-def closed_port() -> int:
-    """A local port with nothing listening: connecting is refused at once."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def jpeg(size=(64, 48), color=(200, 60, 40), exif=None) -> bytes:

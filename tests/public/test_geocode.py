@@ -9,7 +9,8 @@ from werkzeug import Response
 
 from cases import geo
 from cases.models import Case
-from tests.public.conftest import closed_port, report_data
+from tests.net import closed_port
+from tests.public.conftest import report_data
 
 pytestmark = pytest.mark.django_db
 

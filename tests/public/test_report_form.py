@@ -9,6 +9,7 @@ from django.test import Client
 
 from cases.intake import IntakeError, ReportInput, validate
 from cases.models import Case, Notification, Photo, ReporterIdentity
+from portal.csp import tile_sources
 from tests import factories as f
 from tests.public.conftest import jpeg, report_data, upload
 
@@ -243,11 +244,9 @@ def test_the_report_page_allows_the_configured_tile_host(client, city, settings)
 
 
 def test_tile_sources_in_the_settings_follow_the_tile_url():
-    from portal.settings.base import _tile_sources
-
-    assert _tile_sources("https://t{s}.tianditu.gov.cn/x?tk={tk}") == ["https://*.tianditu.gov.cn"]
-    assert _tile_sources("https://tile.openstreetmap.org/{z}/{x}/{y}.png") == ["https://tile.openstreetmap.org"]
-    assert _tile_sources("") == []
+    assert tile_sources("https://t{s}.tianditu.gov.cn/x?tk={tk}") == ["https://*.tianditu.gov.cn"]
+    assert tile_sources("https://tile.openstreetmap.org/{z}/{x}/{y}.png") == ["https://tile.openstreetmap.org"]
+    assert tile_sources("") == []
 
 
 def test_done_page_without_a_report_goes_back_to_the_form(client, db):

@@ -6,7 +6,8 @@ import pytest
 from django.core.cache import caches
 
 from tests.cases.conftest import city, new_case  # noqa: F401
-from tests.public.conftest import closed_port, jpeg, report_data, upload  # noqa: F401
+from tests.net import closed_port
+from tests.public.conftest import jpeg, report_data, upload  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

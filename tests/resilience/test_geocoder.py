@@ -15,7 +15,8 @@ import pytest
 from werkzeug import Response
 
 from cases.models import Case
-from tests.resilience.conftest import closed_port, report_data
+from tests.net import closed_port
+from tests.resilience.conftest import report_data
 
 pytestmark = pytest.mark.django_db
 

@@ -116,6 +116,9 @@ def test_import_form_refuses_a_bad_file_and_missing_due(city, login):
     response = client.post(reverse("workbench:import"), {
         "file": SimpleUploadedFile("x.exe", b"MZ"), "source": "central", "number": 3, "received_on": "2026-05-28"})
     assert response.status_code == 200 and not ImportJob.objects.exists()
+    errors = response.context["form"].errors
+    assert set(errors) == {"file", "__all__"}, errors  # both faults are reported, each in its place
+    assert ".xlsx" in errors["file"][0]
 
 
 @pytest.fixture
@@ -192,3 +195,5 @@ def test_staff_form_needs_a_location_and_consent(city, login):
     response = login(city.intake).post(reverse("workbench:new"), {
         "source": "letter", "category": city.air.pk, "description": "x"})
     assert response.status_code == 200 and not Case.objects.exists()
+    errors = response.context["form"].errors
+    assert set(errors) == {"consented", "__all__"}, errors  # no consent, no location: two messages

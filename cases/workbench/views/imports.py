@@ -44,8 +44,8 @@ class ImportForm(forms.Form):
     def clean(self):
         data = super().clean()
         received: date | None = data.get("received_on")
-        if received is None or self.errors:
-            return data
+        if received is None:
+            return data  # its own error is shown; the due date cannot be checked without it
         now = timezone.now()
         data["received_at"] = received_moment(received, now)
         if data.get("due_on"):
@@ -54,8 +54,9 @@ class ImportForm(forms.Form):
             data["due_at"] = due_after_days(data["received_at"], data["due_days"])
         else:
             raise forms.ValidationError(_("Give the reply due date or a number of days."))
-        for error in check_batch(data["source"], data["number"], data["received_at"], data["due_at"], now):
-            self.add_error(None, error.message)
+        if not self.errors:  # the batch checks need every field
+            for error in check_batch(data["source"], data["number"], data["received_at"], data["due_at"], now):
+                self.add_error(None, error.message)
         return data
 
 

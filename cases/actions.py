@@ -12,12 +12,14 @@ from cases.assignments import MoveLog, move, move_all
 from cases.calendar import load_calendar
 from cases.deadlines import start_clock, stop_clocks
 from cases.models import Assignment, Case, CaseState, ClockKind, Department, ReporterIdentity
+from cases.routing import route
 from cases.workflow import (
     ConflictError,
     ForbiddenTransition,
     Outcome,
     WorkflowError,
     _transition,
+    record_event,
     require,
 )
 
@@ -153,8 +155,6 @@ def merge(case: Case, actor, target: Case, *, note: str = "", now=None, expected
         log = MoveLog()
         _end_assignments(current, "cancel", at, log)
         moved = ReporterIdentity.objects.filter(case=current).update(case=survivor)
-        from cases.workflow import record_event
-
         record_event(survivor, "merged_in", actor, at, internal_text=note,
                      data={"from_case": current.pk, "reference": current.reference, "reporters": moved})
         return Outcome(updates={"merged_into": survivor}, internal_text=note, moves=log.moves,
@@ -168,9 +168,6 @@ def merge(case: Case, actor, target: Case, *, note: str = "", now=None, expected
 def auto_route(case: Case, *, now: datetime | None = None) -> Case:
     """Route a new case by pin and rule table; without a confident match it stays
     with the dispatch desk (an internal event says why)."""
-    from cases.routing import route
-    from cases.workflow import record_event
-
     now = now or timezone.now()
     decision = route(case.subcategory or case.category, case.township)
     if not decision.confident:

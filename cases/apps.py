@@ -1,4 +1,5 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,20 +9,32 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_migrate, post_save
+        # Imported here, not at the top: models exist only once the app registry is ready.
+        import cases.photos  # noqa: F401 - sets Pillow's pixel limit for every image decode, Wagtail's too
+        import cases.workbench.hooks  # noqa: F401 - registers the workbench's Wagtail hooks
+        from cases import refcache
+        from cases.models import (
+            ActionItem,
+            Category,
+            DeadlinePolicy,
+            Department,
+            JointMeeting,
+            Milestone,
+            RectificationTask,
+            ReferralBatch,
+            SpotCheck,
+            Township,
+            WorkCalendarDay,
+            WorkCalendarYear,
+        )
+        from cases.routing import township_changed
 
         post_migrate.connect(_role_groups_after_migrate, dispatch_uid="cases-role-groups")
 
-        import cases.photos  # noqa: F401 - sets Pillow's pixel limit for every image decode, Wagtail's too
-        import cases.workbench.hooks  # noqa: F401 - registers the workbench's Wagtail hooks
-        from cases.models import Township
-        from cases.routing import invalidate_township_index
-
-        # Cache invalidation only; no business logic lives in signals.
-        post_save.connect(invalidate_township_index, sender=Township, dispatch_uid="township-index-save")
-        post_delete.connect(invalidate_township_index, sender=Township, dispatch_uid="township-index-delete")
-        from cases import refcache
-        from cases.models import Category, DeadlinePolicy, WorkCalendarDay, WorkCalendarYear
+        # Cache invalidation only; no business logic lives in signals. Every township edit
+        # (admin screen, shell, import) rebuilds the township index through these two.
+        post_save.connect(township_changed, sender=Township, dispatch_uid="township-index-save")
+        post_delete.connect(township_changed, sender=Township, dispatch_uid="township-index-delete")
 
         for model, name in ((WorkCalendarDay, "calendar"), (WorkCalendarYear, "calendar"),
                             (DeadlinePolicy, "policies"), (Category, "categories")):
@@ -33,17 +46,6 @@ class CasesConfig(AppConfig):
 
         # Data shown on the public pages besides cases (cases.programme also bumps it
         # after its bulk updates, which send no signal).
-        from cases.models import (
-            ActionItem,
-            Category,
-            Department,
-            JointMeeting,
-            Milestone,
-            RectificationTask,
-            ReferralBatch,
-            SpotCheck,
-        )
-
         for model in (ActionItem, Category, Department, JointMeeting, Milestone, RectificationTask, ReferralBatch,
                       SpotCheck, Township):
             for signal, verb in ((post_save, "save"), (post_delete, "del")):
@@ -53,11 +55,9 @@ class CasesConfig(AppConfig):
 
 def _role_groups_after_migrate(app_config, using="default", **_kwargs):
     # Once per migrate, after the last app's permissions exist (wagtailadmin's
-    # access_admin among them).
-    from django.apps import apps
-
-    # post_migrate is sent only for apps with a models module, in INSTALLED_APPS order.
+    # access_admin among them). post_migrate is sent only for apps with a models module,
+    # in INSTALLED_APPS order.
     if app_config is [a for a in apps.get_app_configs() if a.models_module is not None][-1]:
-        from cases.roles import ensure_role_groups
+        from cases.roles import ensure_role_groups  # roles needs the auth models: not importable at load time
 
         ensure_role_groups()

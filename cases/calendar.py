@@ -104,8 +104,6 @@ def _read_calendar() -> WorkCalendar:
 
 def calendar_coverage_problem(start: date, end: date) -> str | None:
     """A message when any year between start and end is not in the calendar."""
-    from cases.models import WorkCalendarYear
-
     needed = set(range(start.year, end.year + 1))
     have = set(WorkCalendarYear.objects.filter(year__in=needed).values_list("year", flat=True))
     missing = sorted(needed - have)
@@ -115,7 +113,5 @@ def calendar_coverage_problem(start: date, end: date) -> str | None:
 
 
 def provisional_years(start: date, end: date) -> list[int]:
-    from cases.models import WorkCalendarYear
-
     return sorted(WorkCalendarYear.objects.filter(
         year__range=(start.year, end.year), is_provisional=True).values_list("year", flat=True))

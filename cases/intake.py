@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cases import notifications, public_text, refcache
+from cases.actions import auto_route
 from cases.calendar import CalendarNotCovered, load_calendar, local_date
-from cases.deadlines import Policy, start_clock
+from cases.deadlines import Policy, refresh_case_flags, start_clock
 from cases.models import (
     Case,
     CaseSource,
@@ -214,8 +215,6 @@ def _create(report: ReportInput, reporter, photos, actor, now, *, refresh_flags:
 
 
 def _start_intake_clocks(case: Case, now: datetime, refresh_flags: bool = True) -> None:
-    from cases.deadlines import refresh_case_flags
-
     try:
         calendar = load_calendar()
         start_clock(calendar, case, ClockKind.DISPATCH, now, fresh=True)
@@ -233,8 +232,6 @@ def _start_intake_clocks(case: Case, now: datetime, refresh_flags: bool = True) 
 
 
 def _route_quietly(case: Case, now: datetime) -> Case:
-    from cases.actions import auto_route
-
     try:
         with transaction.atomic():  # a savepoint: a failed routing leaves nothing behind
             routed = auto_route(case, now=now)
@@ -246,8 +243,6 @@ def _route_quietly(case: Case, now: datetime) -> Case:
         record_event(case, "routing_needed", None, now, internal_text=str(exc), data={"reason": "error"})
         routed = case
     if routed is case:  # not routed: clocks and flags changed in the database only
-        from cases.deadlines import refresh_case_flags
-
         refresh_case_flags([case.pk])
         case.refresh_from_db()
     return routed

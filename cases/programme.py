@@ -26,6 +26,7 @@ from cases.models import (
     RectificationTask,
     SpotCheck,
 )
+from cases.results import reopen
 from cases.workflow import NotPermitted, WorkflowError, record_event, require
 
 AT_RISK_DAYS = 14
@@ -162,8 +163,6 @@ def sample_spot_checks(round_name: str, *, share: float, categories=None, actor=
 def record_spot_check(check: SpotCheck, actor, outcome: str, note: str, *,
                       now: datetime | None = None) -> SpotCheck:
     """Record the re-inspection. A relapse reopens the case with a public event."""
-    from cases.results import reopen
-
     if not roles.has_role(actor, roles.INTAKE, roles.SUPERVISOR):
         raise NotPermitted(_("You may not do this on this case."))
     if outcome not in (SpotCheck.Outcome.CONFIRMED, SpotCheck.Outcome.RELAPSE):

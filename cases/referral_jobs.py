@@ -23,6 +23,7 @@ from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_q.tasks import async_task
 
 from cases.models import ImportJob
 from cases.referral_sheet import RowError
@@ -136,34 +137,9 @@ def task_timeout() -> int:
 
 
 def _enqueue(job: ImportJob, args: tuple) -> None:
-    from django_q.tasks import async_task
-
     try:
         async_task(TASK, *args, timeout=task_timeout(), task_name=f"import-job-{job.pk}")
     except Exception:
         log.exception("could not enqueue import job %s", job.pk)
         Progress(job, None, timezone.now()).fail([RowError(None, "", _(
             "The import could not be started; please try again."))])
-
-
-def run_import_job(job_id: int, path: str, filename: str, source: str, number: int | str,
-                   received_at_iso: str, due_at_iso: str, actor_id: int | None) -> dict:
-    """The worker's side. A job already done is left alone (brokers may deliver twice)."""
-    from django.contrib.auth import get_user_model
-
-    from cases.referrals import import_batch
-
-    job = ImportJob.objects.filter(pk=job_id).first()
-    if job is None or job.state == State.DONE:
-        return {"skipped": True}
-    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    try:
-        fileobj = storages["private"].open(path, "rb")
-    except FileNotFoundError:
-        Progress(job, None, timezone.now()).fail([RowError(None, "", _("The uploaded file is missing."))])
-        return {"ok": False, "errors": 1}
-    with fileobj:
-        result = import_batch(fileobj, filename, source=source, number=int(number),
-                              received_at=datetime.fromisoformat(received_at_iso),
-                              due_at=datetime.fromisoformat(due_at_iso), actor=actor, job=job)
-    return {"ok": result.ok, "cases": len(result.case_ids), "errors": len(result.errors)}

@@ -106,7 +106,7 @@ def _file_error(message: str) -> BatchFileError:
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
-    import openpyxl
+    import openpyxl  # deferred: a heavy import only .xlsx uploads need
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -34,18 +34,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth import get_user_model
+from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.calendar import SHANGHAI, end_of_day, local_date
 from cases.intake import ReportInput, submit_case
-from cases.models import Case, CaseSource, Category, LocationSource, ReferralBatch, Township
-from cases.referral_jobs import Progress, job_progress, queue_import
+from cases.models import Case, CaseSource, Category, ImportJob, LocationSource, ReferralBatch, Township
+from cases.referral_jobs import Progress, State
 from cases.referral_sheet import COLUMNS, REQUIRED, BatchFileError, RowData, RowError, parse_batch_file
-
-__all__ = ["BatchFileError", "ImportResult", "RowData", "RowError", "import_batch", "job_progress",
-           "parse_batch_file", "queue_import", "validate_rows"]
 
 log = logging.getLogger("portal.referrals")
 SOURCES = (CaseSource.CENTRAL, CaseSource.PROVINCIAL)
@@ -347,3 +346,22 @@ def import_batch(fileobj, filename: str, *, source: str, number: int, received_a
     except Exception:
         progress.fail([RowError(None, "", _("The import stopped on an unexpected error; nothing was imported."))])
         raise
+
+
+def run_import_job(job_id: int, path: str, filename: str, source: str, number: int | str,
+                   received_at_iso: str, due_at_iso: str, actor_id: int | None) -> dict:
+    """The worker's side. A job already done is left alone (brokers may deliver twice)."""
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None or job.state == State.DONE:
+        return {"skipped": True}
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    try:
+        fileobj = storages["private"].open(path, "rb")
+    except FileNotFoundError:
+        Progress(job, None, timezone.now()).fail([RowError(None, "", _("The uploaded file is missing."))])
+        return {"ok": False, "errors": 1}
+    with fileobj:
+        result = import_batch(fileobj, filename, source=source, number=int(number),
+                              received_at=datetime.fromisoformat(received_at_iso),
+                              due_at=datetime.fromisoformat(due_at_iso), actor=actor, job=job)
+    return {"ok": result.ok, "cases": len(result.case_ids), "errors": len(result.errors)}

@@ -1,6 +1,7 @@
 """Staff roles (docs/product.md §3). A role is a Django group; a user's department is on
 their StaffProfile. Every access decision asks these functions."""
 
+from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
 
 INTAKE = "intake_officer"
@@ -56,8 +57,6 @@ def ensure_role_groups() -> dict:
     """One group per role, each allowed into the Wagtail admin (idempotent). Run after
     every `migrate` (cases.apps), so a fresh production install has the roles without
     the demo seed; an administrator then only adds people to groups."""
-    from django.contrib.auth.models import Group, Permission
-
     access_admin = Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin").first()
     groups = {}
     for role in ROLE_LABELS:

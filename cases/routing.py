@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 from shapely import STRtree
 from shapely.geometry import Point, shape
@@ -44,6 +45,14 @@ def _current_version() -> str:
     # While the cache server is down this reads "0": the index is rebuilt once and
     # kept; other processes catch up on edits when it is back.
     return str(cache.get(_INDEX_CACHE_KEY) or 0)
+
+
+def township_changed(**_kwargs) -> None:
+    """Signal receiver for township saves and deletes: the index is dropped now and again
+    after the commit, so a process that rebuilt it in between from the old rows is corrected."""
+    invalidate_township_index()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(invalidate_township_index, robust=True)
 
 
 def invalidate_township_index(**_kwargs) -> None:

@@ -37,8 +37,6 @@ class LogSmsBackend(BaseSmsBackend):
     text (it may hold the reporter's access code) is logged only with DEBUG on."""
 
     def send(self, phone: str, text: str, *, reference: str | None = None) -> None:
-        from django.conf import settings
-
         shown = text if settings.DEBUG else f"[{len(text)} characters, shown only with DEBUG on]"
         logger.info("SMS to %s (%s): %s", mask_phone(phone), reference or "-", shown)
 

@@ -14,6 +14,7 @@ bound row values) cost several times more than the inserts themselves.
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -150,7 +151,5 @@ def _notification_sql(threshold, text, text_params, at, marks, ids, live, live_p
 
 def _table(model) -> str:
     if isinstance(model, str):
-        from django.apps import apps
-
         model = apps.get_model(model)
     return connection.ops.quote_name(model._meta.db_table)

@@ -6,6 +6,9 @@ from django.utils import timezone
 
 from cases import notifications
 from cases.models import TaskHeartbeat
+from cases.referrals import run_import_job
+from cases.retention import purge_expired_contacts as purge
+from cases.sweep import sweep
 
 
 def heartbeat() -> None:
@@ -15,11 +18,6 @@ def heartbeat() -> None:
 def send_due_notifications() -> dict[str, int]:
     """Scheduled ("portal-send-outbox"): sends every due outbox row, retries included."""
     return notifications.send_due()
-
-
-def send_notification(notification_id: int) -> str:
-    """A row already sent or held elsewhere is a no-op."""
-    return notifications.send_one(notification_id)
 
 
 def send_notifications(notification_ids: list[int]) -> list[str]:
@@ -36,20 +34,14 @@ def send_notifications(notification_ids: list[int]) -> list[str]:
 
 
 def sweep_deadlines() -> dict:
-    from cases.sweep import sweep
-
     return sweep()
 
 
 def import_referral_batch(job_id: int, path: str, filename: str, source: str, number: int,
                           received_at_iso: str, due_at_iso: str, actor_id: int | None) -> dict:
     """Enqueued by referral_jobs.queue_import: imports the stored upload into the job's batch."""
-    from cases.referral_jobs import run_import_job
-
     return run_import_job(job_id, path, filename, source, number, received_at_iso, due_at_iso, actor_id)
 
 
 def purge_expired_contacts() -> int:
-    from cases.retention import purge_expired_contacts as purge
-
     return purge()

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy
 
 from cases import public_text as public_text_module
 from cases import refcache, roles
+from cases.access import can_view_case
+from cases.deadlines import refresh_case_flags
 from cases.lifecycle import (  # noqa: F401  (re-exported: callers import the errors from here)
     ConflictError,
     ForbiddenTransition,
@@ -124,8 +126,6 @@ def _transition(case: Case, action: str, actor, effect: Callable[[Case, datetime
                      is_public=is_public, public_text=outcome.public_text,
                      internal_text=outcome.internal_text, data=data,
                      public_message=outcome.public_message)
-        from cases.deadlines import refresh_case_flags  # deadlines imports workflow
-
         refresh_case_flags([current.pk])
         transaction.on_commit(refcache.public_data_changed)  # public pages rebuild (cms.pagecache)
 
@@ -153,8 +153,6 @@ def record_event(case: Case, kind: str, actor, now: datetime, *, from_state: str
 def add_note(case: Case, actor, text: str, *, public: bool = False, now: datetime | None = None,
              expected_version: int | None = None) -> CaseEvent:
     """A note does not change the state, but it is still a scoped, logged change of the case."""
-    from cases.access import can_view_case
-
     text = require(text, gettext_lazy("Note"))
     if not can_view_case(actor, case) or roles.has_role(actor, roles.EDITOR) and not roles.has_role(
             actor, roles.INTAKE, roles.HANDLER, roles.HEAD, roles.SUPERVISOR):

@@ -1,4 +1,4 @@
-"""Demo content of the public site (`manage.py seed_demo` calls seed_cms_demo()).
+"""Demo content of the public site, added when `manage.py seed_demo` runs (on_demo_seeded).
 
 Idempotent: pages are found by slug (typical cases by their linked case) and only
 missing ones are created; nothing an editor changed is overwritten. No number is
@@ -14,7 +14,9 @@ from django.utils.html import escape
 from wagtail.models import Page
 
 from cases import roles
+from cases.demo.city import city_name
 from cases.models import Case, CaseSource, CaseState
+from cms.demo import ensure_home, seed_site
 from cms.models import (
     BatchDisclosureIndexPage,
     HomePage,
@@ -26,6 +28,7 @@ from cms.models import (
     TypicalCaseIndexPage,
     TypicalCasePage,
 )
+from cms.services import draft_typical_case
 from cms.setup import ensure_editorial_workflow
 
 TYPICAL_CASES = 4
@@ -135,8 +138,6 @@ def _intake_user():
 
 
 def ensure_typical_cases() -> int:
-    from cms.services import draft_typical_case
-
     user = _intake_user()
     if user is None:
         return 0
@@ -158,12 +159,17 @@ def seed_cms_demo(today: date | None = None) -> dict:
     """Section pages, news, typical cases and the editorial workflow (idempotent)."""
     home = HomePage.objects.first()
     if home is None:
-        from cases.demo import city_name
-        from cms.demo import ensure_home
-
         home = ensure_home(city_name())
     sections = ensure_sections(home)
     news = ensure_news(sections[NewsIndexPage], today or timezone.localdate())
     stories = ensure_typical_cases()
     ensure_editorial_workflow(home)
     return {"home": home, "news_created": news, "typical_created": stories}
+
+
+def on_demo_seeded(sender, *, now, groups: dict, city: str, **kwargs) -> list[str]:
+    """Receiver of cases.demo.hooks.demo_seeded: the public site of the demo city."""
+    site = seed_site(city, groups[roles.EDITOR])
+    public = seed_cms_demo(today=timezone.localdate(now))
+    return [f"site: home page id {site['home'].pk}, {site['pages_created']} pages created",
+            f"public site: {public['news_created']} news, {public['typical_created']} typical cases created"]

@@ -1,6 +1,7 @@
 """What the home page shows besides its own fields: the live counters, the latest
 news and typical cases, the standard pages."""
 
+from django.apps import apps
 from django.utils.translation import get_language
 
 from cms.caching import cached
@@ -12,9 +13,15 @@ SECTIONS = ("NewsIndexPage", "TypicalCaseIndexPage", "TaskLedgerPage", "Progress
             "BatchDisclosureIndexPage", "PublicCaseIndexPage")
 
 
-def _latest(home) -> dict:
-    from cms.models import NewsPage, StandardPage, TypicalCasePage
+def _page_model(name: str):
+    # By name from the app registry: the page models call home_context(), so importing
+    # cms.models here would be an import cycle.
+    return apps.get_model("cms", name)
 
+
+def _latest(home) -> dict:
+    NewsPage, StandardPage, TypicalCasePage = (  # noqa: N806 - model classes
+        _page_model(name) for name in ("NewsPage", "StandardPage", "TypicalCasePage"))
     news = list(NewsPage.objects.live().public().descendant_of(home).order_by("-date", "-pk")[:LATEST_NEWS])
     typical = list(TypicalCasePage.objects.live().public().descendant_of(home)
                    .select_related("after_image", "category", "township")
@@ -25,9 +32,7 @@ def _latest(home) -> dict:
 
 
 def section(home, model_name: str):
-    from cms import models
-
-    return getattr(models, model_name).objects.live().public().child_of(home).first()
+    return _page_model(model_name).objects.live().public().child_of(home).first()
 
 
 def home_context(home) -> dict:

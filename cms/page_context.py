@@ -3,11 +3,12 @@ Thin: parse the query, call one data function, hand the result to a template."""
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from cases.models import Department
+from cases.models import CaseState, Department
 from cases.programme import STATUS_LABELS
 from cms import disclosure, ledger
 from cms.caching import cached
@@ -35,10 +36,6 @@ def ledger_context(request) -> dict:
 
 
 def batch_index_context(page) -> dict:
-    from django.db.models import Count, Q
-
-    from cases.models import CaseState
-
     batches = disclosure.batches().annotate(
         n=Count("cases", filter=~Q(cases__state=CaseState.MERGED)),
         closed=Count("cases", filter=Q(cases__state=CaseState.CLOSED)),

@@ -8,6 +8,7 @@ to 4 (about 10 m).
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -63,8 +64,6 @@ class CaseFilter:
         return qs
 
     def querystring(self) -> str:
-        from urllib.parse import urlencode
-
         pairs = {"category": self.category, "township": self.township, "state": self.state,
                  "year": self.year or ""}
         return urlencode({k: v for k, v in pairs.items() if v})

@@ -13,6 +13,7 @@ import uuid
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
@@ -71,8 +72,6 @@ def _wagtail_image(photo: Photo, case: Case, n: int, collection: Collection, use
 
 
 def _paragraphs(text: str) -> str:
-    from django.utils.html import escape
-
     return "".join(f"<p>{escape(line.strip())}</p>" for line in text.splitlines() if line.strip())
 
 

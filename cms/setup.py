@@ -21,6 +21,8 @@ from wagtail.models import (
 )
 
 from cases import roles
+from cms.models import HomePage
+from cms.services import typical_case_collection
 
 MODERATOR = "moderator"
 WORKFLOW_NAME = "Review"
@@ -43,8 +45,6 @@ def _grant_pages(group: Group, page: Page, codenames) -> None:
 
 
 def _grant_images(group: Group) -> None:
-    from cms.services import typical_case_collection
-
     collection = typical_case_collection()
     for codename in IMAGE_PERMISSIONS:
         permission = Permission.objects.get(content_type__app_label="wagtailimages", codename=codename)
@@ -66,8 +66,6 @@ def _workflow(moderators: Group) -> Workflow:
 def ensure_editorial_workflow(home: Page | None = None) -> Workflow | None:
     """Groups, permissions and the Review workflow on the home page. Returns None
     when there is no home page yet."""
-    from cms.models import HomePage
-
     home = home or HomePage.objects.first()
     if home is None:
         return None

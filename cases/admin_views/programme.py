@@ -8,6 +8,7 @@ from wagtail.admin.views.generic import CreateView
 from wagtail.log_actions import log
 
 from cases.models import ActionItem, JointMeeting, Milestone, RectificationTask, ReferralBatch
+from cases.programme import record_meeting
 
 from .base import AdministratorViewSet
 
@@ -75,8 +76,6 @@ class JointMeetingCreateView(CreateView):
     """Records the meeting through the programme service, like every other entry point."""
 
     def save_instance(self):
-        from cases.programme import record_meeting
-
         data = self.form.cleaned_data
         meeting = record_meeting(held_on=data["held_on"], title=data["title"], convener=data["convener"],
                                  departments=data["departments"], minutes=data["minutes"], tasks=data["tasks"],

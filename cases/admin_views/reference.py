@@ -3,7 +3,6 @@ categories, routing rules, deadline policies, the work calendar, staff, API clie
 
 import django_filters
 from django import forms
-from django.db import transaction
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +10,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn, Column
-from wagtail.admin.views.generic import CreateView, EditView, IndexView
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.widgets.button import HeaderButton
 
 from cases import roles
@@ -29,7 +28,7 @@ from cases.models import (
 )
 
 from . import forms as admin_forms
-from .base import AdministratorViewSet, GuardedDeleteView
+from .base import AdministratorViewSet
 
 
 class DepartmentViewSet(AdministratorViewSet):
@@ -50,33 +49,6 @@ class DepartmentViewSet(AdministratorViewSet):
     ]
 
 
-def _refresh_township_index() -> None:
-    # Routing caches the township polygons; edits must reach every process.
-    from cases.routing import invalidate_township_index
-
-    invalidate_township_index()
-
-
-class TownshipCreateView(CreateView):
-    def save_instance(self):
-        instance = super().save_instance()
-        transaction.on_commit(_refresh_township_index)
-        return instance
-
-
-class TownshipEditView(EditView):
-    def save_instance(self):
-        instance = super().save_instance()
-        transaction.on_commit(_refresh_township_index)
-        return instance
-
-
-class TownshipDeleteView(GuardedDeleteView):
-    def delete_action(self):
-        super().delete_action()
-        transaction.on_commit(_refresh_township_index)
-
-
 def has_boundary(township: Township) -> bool:
     return bool(township.boundary)
 
@@ -86,9 +58,7 @@ class TownshipViewSet(AdministratorViewSet):
     icon = "site"
     menu_label = _("Townships")
     sort_order_field = "sort_order"
-    add_view_class = TownshipCreateView
-    edit_view_class = TownshipEditView
-    delete_view_class = TownshipDeleteView
+    # The township index follows every edit through the model signals (cases.apps).
     list_display = ["__str__", "code", "government", BooleanColumn("has_boundary", label=_("has boundary"),
                                                                   accessor=has_boundary)]
     list_select_related = ("government",)

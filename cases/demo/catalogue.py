@@ -2,6 +2,7 @@
 
 import logging
 
+from cases.calendar_seed import CalendarSeedError, seed_official_year, seed_provisional_year
 from cases.models import Category, DeadlinePolicy, DeadlineSetting, Department, RoutingRule, Township
 
 log = logging.getLogger("portal.demo")
@@ -132,7 +133,6 @@ def seed_policies(cats: dict[str, Category]) -> int:
 
 def seed_calendar(official=(2025, 2026), provisional=(2027,)) -> list[str]:
     """Official years from the bundled notices; later years provisional (statutory days only)."""
-    from cases.calendar_seed import CalendarSeedError, seed_official_year, seed_provisional_year
 
     lines = []
     for year in official:

@@ -1,5 +1,5 @@
-"""The demo city (`manage.py seed_demo`): reference data, staff, the rectification
-programme, referral batches and citizen reports, all created through the services.
+"""Seeding the demo city: reference data, staff, the rectification programme, referral
+batches and citizen reports, all created through the services.
 
 Deterministic (one seeded generator per section) and idempotent: reference rows are
 updated in place, cases are keyed by idempotency keys and skipped when present.
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cases.calendar import load_calendar, local_date
 from cases.models import Notification
+from cases.sweep import sweep
 
 from . import catalogue, geography, inspection, people, planner, programme, runner
 from .driver import World
@@ -76,8 +77,6 @@ def seed_cases(world: World, intake, log, citizen_cases: int) -> dict:
 
 def _sweep(now: datetime, log) -> None:
     """Overdue flags and escalations as the scheduled sweep would have set them by now."""
-    from cases.sweep import sweep
-
     counts = sweep(now)
     log("deadline sweep: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 

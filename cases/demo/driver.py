@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from cases import actions, results
 from cases.deadlines import running_clock
+from cases.extensions import approve_extension, request_extension
 from cases.models import Assignment, Case, CaseState, ClockKind, Feedback, RectificationTask
 from cases.routing import choose_rule
 from cases.workflow import record_event
@@ -95,7 +96,6 @@ class Driver:
         self.case = actions.transfer(self.case, self.w.intake, dept, reason, now=self.when("transfer"))
 
     def extend(self):
-        from cases.extensions import approve_extension, request_extension
 
         clock = running_clock(self.case, ClockKind.HANDLING, actions.lead_assignment(self.case))
         new_due = clock.due_at + timedelta(days=10)

@@ -9,6 +9,7 @@ from django.db.models.lookups import IsNull
 from django.utils.translation import gettext_lazy as _
 
 from cases.fields import EncryptedTextField
+from cases.public_text import text_of
 
 from .reference import Category, ClockKind, Department, Township
 
@@ -325,8 +326,6 @@ class CaseEvent(models.Model):
     @property
     def shown_public_text(self) -> str:
         """The public text in the reader's language where it is a standard message."""
-        from cases.public_text import text_of
-
         return text_of(self)
 
 

@@ -1,7 +1,6 @@
 """Shared helpers of the public views: rate limits, client address, map settings."""
 
 import logging
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
 from cases import geo
+from portal.csp import tile_sources
 
 RATES = {
     "submit": "PORTAL_RATELIMIT_SUBMIT",
@@ -49,15 +49,6 @@ def too_many(request, *, json: bool = False):
 
 def json_failure(message: str, status: int = 200) -> JsonResponse:
     return JsonResponse({"ok": False, "error": message}, status=status)
-
-
-def tile_sources(url: str) -> list[str]:
-    """The CSP source of the tile host ("https://t{s}.x.cn/..." → "https://*.x.cn")."""
-    parts = urlsplit(url or "")
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return []
-    host = ".".join("*" if "{" in label else label for label in parts.netloc.split("."))
-    return [f"{parts.scheme}://{host}"]
 
 
 def allow_tiles(response):

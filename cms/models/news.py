@@ -16,6 +16,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
+from cms.feeds import NewsFeed
 
 from .search import BigramSearchMixin
 
@@ -51,8 +52,6 @@ class NewsIndexPage(RoutablePageMixin, BigramSearchMixin, Page):
 
     @path("feed/", name="feed")
     def feed(self, request):
-        from cms.feeds import NewsFeed
-
         return NewsFeed(self)(request)
 
 

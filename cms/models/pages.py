@@ -8,6 +8,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.home import home_context
+
 from .search import BigramSearchMixin
 
 SECTION_PAGE_TYPES = [
@@ -41,8 +43,6 @@ class HomePage(BigramSearchMixin, Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from cms.home import home_context
-
         context = super().get_context(request, *args, **kwargs)
         context.update(home_context(self))
         context["report_url"] = report_url()

@@ -84,8 +84,6 @@ class ProgressDashboardPage(TransparencyPage):
 
     @path("")
     def index_route(self, request, *args, **kwargs):
-        from cms.dashboard import dashboard_charts
-
         return self.render(request, context_overrides={"charts": dashboard_charts(),
                                                        "counters": live_counters()})
 

@@ -1,6 +1,7 @@
 """Template helpers of the public site."""
 
 from django import template
+from django.utils import translation
 from wagtail.models import Page, Site
 
 from cms.caching import cached
@@ -34,8 +35,6 @@ def other_language_url(context) -> str:
     """The same page in the other language: "/x/" ⇄ "/en/x/". Always a path on this
     site: leading slashes are collapsed, so "/en//evil.example/" cannot become the
     protocol-relative link "//evil.example/"."""
-    from django.utils import translation
-
     request = context.get("request")
     if request is None:
         return "/"

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import environ
 
+from portal.csp import tile_sources
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -345,17 +347,6 @@ MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
 INSTALLED_APPS.append("csp")
 
 
-def _tile_sources(url: str) -> list[str]:
-    """CSP source for the map tile host: "https://t{s}.example.cn/..." → "https://*.example.cn"."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return []
-    host = ".".join("*" if "{" in label else label for label in parts.netloc.split("."))
-    return [f"{parts.scheme}://{host}"]
-
-
 CONTENT_SECURITY_POLICY = {
     # The Wagtail admin ships inline scripts; the public site does not.
     "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
@@ -363,7 +354,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:", *_tile_sources(PORTAL_MAP_TILE_URL)],
+        "img-src": ["'self'", "data:", "blob:", *tile_sources(PORTAL_MAP_TILE_URL)],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'self'"],

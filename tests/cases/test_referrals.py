@@ -16,14 +16,8 @@ from django.core.management import CommandError, call_command
 from cases import referral_jobs
 from cases.calendar import end_of_day
 from cases.models import Case, CaseEvent, ImportJob, ReferralBatch
-from cases.referrals import (
-    RowError,
-    import_batch,
-    job_progress,
-    parse_batch_file,
-    queue_import,
-    validate_rows,
-)
+from cases.referral_jobs import job_progress, queue_import
+from cases.referrals import RowError, import_batch, parse_batch_file, validate_rows
 from cases.tasks import import_referral_batch
 from tests import factories as f
 

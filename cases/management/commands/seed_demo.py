@@ -8,9 +8,13 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
 from django.utils import timezone, translation
 
-from cases import roles
+from cases.demo.city import city_name, seed
+from cases.demo.hooks import demo_seeded
+from cases.models import Case
+from cases.stats import headline_counters
 
 
 class Command(BaseCommand):
@@ -24,13 +28,6 @@ class Command(BaseCommand):
                             help="how many citizen reports (default 300; every state keeps at least one)")
 
     def handle(self, *args, **options):
-        from cases.demo import city_name, seed
-
-        # The command is the composition root: the page part lives in cms, which may read
-        # cases (docs/architecture.md rule 10), so it is imported here and not from cases.demo.
-        from cms.demo import seed_site
-        from cms.demo_content import seed_cms_demo
-
         if options["citizen_cases"] < 10:
             raise CommandError("--citizen-cases: at least 10")
         now = self._now(options.get("now"))
@@ -38,10 +35,11 @@ class Command(BaseCommand):
         # Event texts are stored in the language active when they are written: the site's.
         with translation.override(settings.LANGUAGE_CODE):
             result = seed(now=now, log=self._log, citizen_cases=options["citizen_cases"])
-            site = seed_site(city_name(), result["groups"][roles.EDITOR])
-            public = seed_cms_demo(today=timezone.localdate(now))
-        self._log(f"site: home page id {site['home'].pk}, {site['pages_created']} pages created")
-        self._log(f"public site: {public['news_created']} news, {public['typical_created']} typical cases created")
+            # Other apps' demo content (the public site's pages): cases never imports them.
+            for _receiver, lines in demo_seeded.send(sender=self.__class__, now=now, groups=result["groups"],
+                                                     city=city_name()):
+                for line in lines or ():
+                    self._log(line)
         self._summary()
         self._log(f"done in {time.monotonic() - started:.1f} s")
 
@@ -59,11 +57,6 @@ class Command(BaseCommand):
         self.stdout.flush()
 
     def _summary(self) -> None:
-        from django.db.models import Count
-
-        from cases.models import Case
-        from cases.stats import headline_counters
-
         counters = headline_counters()
         tasks, referrals = counters["tasks"], counters["referrals"]
         self._log(f"tasks: {tasks['total']} total, {tasks['completed']} completed")

@@ -62,12 +62,16 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--search-docs", type=int, help="news pages and public cases, each (default 5000)")
     p.add_argument("--sweep-cases", type=int, help="cases for the sweep (default 1000000)")
     p.add_argument("--helpdesk-tickets", type=int, default=10_000)
-    p.add_argument("--skip", action="append", default=[], choices=["peers", "sweep", "photo", "search", "staff", "report"],
+    p.add_argument("--skip", action="append", default=[], choices=["peers", "sweep", "photo", "search", "staff", "report", "exports"],
                    help="leave a group out (its rows say so)")
+    p.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL", ""),
+                   help="a scratch PostgreSQL database (emptied!) for the same figures; default $BENCH_POSTGRES_URL")
+    p.add_argument("--databases", default="sqlite,postgres", help="which of sqlite,postgres to measure")
     p.add_argument("--no-write", action="store_true", help="do not update docs/performance.md")
     p.add_argument("--server-settings", help="experiments only: another settings module for gunicorn "
                    "(e.g. bench.settings_pagecache); implies --no-write")
     a = p.parse_args()
+    a.databases = a.databases.split(",")
     a.seconds = a.seconds or (2.0 if a.quick else 5.0)
     a.warmup = a.warmup or (0.5 if a.quick else 1.0)
     a.staff_cases = a.staff_cases or (5_000 if a.quick else 100_000)
@@ -81,12 +85,14 @@ def parse_args() -> argparse.Namespace:
 # --- Setup -------------------------------------------------------------------------------
 
 
-def prepare(args: argparse.Namespace, workdir: Path, env: dict[str, str]) -> None:
+def prepare(args: argparse.Namespace, workdir: Path, env: dict[str, str], db: str = "sqlite") -> None:
     marker = workdir / f"seeded-{args.staff_cases}-{args.search_docs}"
     if marker.exists():
         print(f"reusing the seeded database in {workdir}")
         _setup_django(env)
         return
+    if db == "postgres":
+        empty_postgres(args.postgres)
     started = time.perf_counter()
     print(f"scratch folder {workdir}: migrate, collectstatic, seed_demo …", flush=True)
     common.manage(env, "migrate", "--noinput", "-v0")
@@ -110,6 +116,15 @@ def prepare(args: argparse.Namespace, workdir: Path, env: dict[str, str]) -> Non
         print(f"  news pages not seeded: {exc}")
     marker.write_text(datetime.now(UTC).isoformat())
     print(f"prepared in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def empty_postgres(url: str) -> None:
+    """Drop everything in the scratch database's public schema (never another database)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
 
 
 def _setup_django(env: dict[str, str]) -> None:
@@ -402,6 +417,25 @@ def staff_query_counts(path: str) -> dict[int, int]:
     return counts
 
 
+def run_exports(bench: Bench, rows: list[Row]) -> None:
+    """Each export once, streamed: the first byte (target ≤ 1 s) and the whole file
+    (target: 100,000 rows ≤ 15 s, scaled for fewer rows)."""
+    from bench import export_bench
+    from bench.pages import public_page_urls
+
+    cookie = staff_session()
+    results = export_bench.measure(bench.port, cookie, public_page_urls().get("public case list, page 1"))
+    for name, r in results.items():
+        if r.status != 200:
+            rows.append(Row(name, "—", verdict="FAIL", note=f"HTTP {r.status}"))
+            continue
+        allowed = 15 * max(r.rows or 0, 1) / 100_000
+        ok = r.first_byte <= 1 and r.total <= max(allowed, 1)
+        rows.append(Row(f"{name}, {r.rows:,} rows (streamed)", f"first byte {r.first_byte:.2f} s, all {r.total:.1f} s",
+                        target="first byte ≤ 1 s; 100,000 rows ≤ 15 s", verdict="PASS" if ok else "FAIL",
+                        note=f"{r.size / 1e6:.1f} MB; {r.rows / r.total:,.0f} rows/s; logged by portal.exports"))
+
+
 def run_photo(rows: list[Row]) -> None:
     from bench import photo_bench
 
@@ -416,12 +450,15 @@ def run_photo(rows: list[Row]) -> None:
 SWEEP_LINE = re.compile(r"^(?P<name>.+?)\s{2,}(?P<secs>\d+\.\d+)\s*(?P<ratio>\d+\.\d+)?")
 
 
-def run_sweep(args: argparse.Namespace, workdir: Path, rows: list[Row]) -> None:
+def run_sweep(args: argparse.Namespace, workdir: Path, rows: list[Row], db: str = "sqlite") -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env["BENCH_SQLITE_PATH"] = str(workdir / "sweep.sqlite3")
+    if db == "postgres":  # its own scratch database next to the pages' one
+        env["BENCH_DATABASE_URL"] = args.postgres + "_sweep"
     started = time.perf_counter()
     proc = subprocess.run([str(common.VENV_PY), str(ROOT / "bench" / "sweep_bench.py"), "--cases",
-                           str(args.sweep_cases)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600)
+                           str(args.sweep_cases), "--db", db], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=3600)
     name = f"deadline sweep, 1% of {args.sweep_cases:,} cases crossing"
     if proc.returncode != 0:
         rows.append(Row(name, "—", verdict="not measured", note=f"sweep_bench.py failed: {proc.stderr[-300:]}"))
@@ -480,43 +517,65 @@ def run_peers(args: argparse.Namespace, workdir: Path, rows: list[Row], figures:
 # --- Main ----------------------------------------------------------------------------------
 
 
-def main() -> int:
-    args = parse_args()
-    workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="portal-bench-", dir="/tmp"))
+def run_database(args: argparse.Namespace, db: str, workdir: Path) -> tuple[list[Row], int]:
+    """Every figure on one database: SQLite in `workdir`, or the PostgreSQL database
+    named by --postgres (emptied before seeding)."""
     workdir.mkdir(parents=True, exist_ok=True)
     env = common.portal_env(workdir)
+    if db == "postgres":
+        env["DATABASE_URL"] = args.postgres
     secret_file = workdir / "secret"  # sessions made here must verify in the server: one key per folder
     if secret_file.exists():
         env["DJANGO_SECRET_KEY"] = secret_file.read_text()
     else:
         secret_file.write_text(env["DJANGO_SECRET_KEY"])
-    started = datetime.now(UTC)
-    info = common.machine()
-    print(f"bench {started:%Y-%m-%d %H:%M}, {info['nproc']} cores, {info['cpu']}, load {info['loadavg']}")
-    prepare(args, workdir, env)
+    prepare(args, workdir, env, db)
     rows: list[Row] = []
     figures: dict = {}
     server_env = {**env, "DJANGO_SETTINGS_MODULE": args.server_settings} if args.server_settings else env
-    args.no_write = args.no_write or bool(args.server_settings)
     server, port = common.start_gunicorn(server_env, workdir / "gunicorn.log", workers=args.workers,
                                          threads=args.threads, app="bench.wsgi:application")
     try:
-        print(f"gunicorn on 127.0.0.1:{port} (-w {args.workers} --threads {args.threads}); measuring …", flush=True)
-        run_http(Bench(args, port), args, rows, figures)
+        print(f"[{db}] gunicorn on 127.0.0.1:{port} (-w {args.workers} --threads {args.threads}); measuring …",
+              flush=True)
+        bench = Bench(args, port)
+        run_http(bench, args, rows, figures)
+        if "exports" not in args.skip:
+            run_exports(bench, rows)
     finally:
         server.stop()
-    if "photo" not in args.skip:
+    if db == "sqlite" and "photo" not in args.skip:
         run_photo(rows)
-    if "peers" not in args.skip:
+    if db == "sqlite" and "peers" not in args.skip:
         run_peers(args, workdir, rows, figures)
     if "sweep" not in args.skip:
-        run_sweep(args, workdir, rows)
+        run_sweep(args, workdir, rows, db)
     locked = (workdir / "gunicorn.log").read_text(errors="replace").count("database is locked")
-    info["loadavg_end"] = common.load_average()
-    table = report.render(rows, info, started, args, locked)
-    print("\n" + table)
+    return rows, locked
+
+
+def main() -> int:
+    args = parse_args()
+    workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="portal-bench-", dir="/tmp"))
+    args.no_write = args.no_write or bool(args.server_settings)
+    started = datetime.now(UTC)
+    info = common.machine()
+    print(f"bench {started:%Y-%m-%d %H:%M}, {info['nproc']} cores, {info['cpu']}, load {info['loadavg']}")
+    tables = []
+    for db in ("sqlite", "postgres"):
+        if db == "postgres" and not args.postgres:
+            tables.append("### PostgreSQL\n\nNot measured: no scratch database given (`make bench "
+                          "BENCH_POSTGRES_URL=postgres://…/scratch`; the database is emptied).")
+            continue
+        if db not in args.databases:
+            continue
+        rows, locked = run_database(args, db, workdir if db == "sqlite" else workdir / "postgres")
+        info["loadavg_end"] = common.load_average()
+        tables.append(report.render(rows, info, started, args, locked, db))
+    text = "\n\n".join(tables)
+    print("\n" + text)
     if not args.no_write:
-        report.write(ROOT / "docs" / "performance.md", table)
+        report.write(ROOT / "docs" / "performance.md", text)
         print("written to docs/performance.md")
     if not args.workdir:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from cases.models import Case, CaseState
+from cases.figures import counted_cases, on_time_annotated, percent
+from cases.models import CaseState
 from cms.caching import cached
-from cms.counters import FINISHED, on_time_annotated, percent
 
 
 def _counted():
-    return Case.objects.exclude(state=CaseState.MERGED)
+    return counted_cases()
 
 
 def localized(name: str, name_en: str = "") -> str:
@@ -64,7 +64,7 @@ def by_state() -> dict:
 
 
 def on_time_by_department() -> dict:
-    finished = on_time_annotated(_counted().filter(state__in=FINISHED, lead_department__isnull=False))
+    finished = on_time_annotated(_counted().filter(state__in=CaseState.RESOLVED, lead_department__isnull=False))
     rows = (finished.values("lead_department__name", "lead_department__sort_order")
             .annotate(n=Count("pk", filter=Q(has_handling=True)),
                       on_time=Count("pk", filter=Q(has_handling=True, late=False)))

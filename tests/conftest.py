@@ -35,6 +35,16 @@ def _media_tmp(settings, tmp_path):
 
 
 
+@pytest.fixture(autouse=True)
+def _forget_routes():
+    """Page objects remembered by cms.routecache belong to one test's database."""
+    from cms import routecache
+
+    routecache.clear()
+    yield
+    routecache.clear()
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``postgres`` prove what only PostgreSQL can show (row locks between two
     connections); on SQLite they are reported as skipped, never as passed. CI runs the

@@ -64,7 +64,7 @@ class TaskLedgerPage(TransparencyPage):
 
     @path("")
     def index_route(self, request, *args, **kwargs):
-        return self.render(request, context_overrides=ledger_context(request))
+        return self.render(request, context_overrides=ledger_context(self, request))
 
     @path("task/<int:number>/", name="task")
     def task_route(self, request, number):

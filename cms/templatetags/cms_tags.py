@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils import translation
+from django.utils.html import format_html
 from wagtail.models import Page, Site
 
 from cms.caching import cached
@@ -42,3 +43,13 @@ def other_language_url(context) -> str:
     if translation.get_language() == "en":
         return "/" + (path[3:] if path.startswith("/en/") else path).lstrip("/")
     return "/en/" + path.lstrip("/")
+
+
+@register.simple_tag
+def figure(value, name: str):
+    """A public figure, marked up so that it can be read back: `<data value>` holds
+    the number and `data-figure` names it (the cross-page figure test reads every
+    one and compares it with an independent count)."""
+    if value is None:
+        return format_html('<data class="figure" value="" data-figure="{}">—</data>', name)
+    return format_html('<data class="figure" value="{}" data-figure="{}">{}</data>', value, name, value)

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from cases.models import Case, CaseSource, CaseState, RectificationTask
 from cms.demo_content import seed_cms_demo
 from cms.models import NewsPage, TypicalCasePage
+from tests.figures_oracle import shown_figures
 
 NOW = "2026-11-29T10:00:00+08:00"
 
@@ -19,14 +20,18 @@ def test_demo_home_page_reads_the_situation(client, time_machine):
     time_machine.move_to(NOW, tick=False)
     call_command("seed_demo", now=NOW, citizen_cases=10, stdout=io.StringIO())
     html = client.get("/").content.decode()
-    tasks = list(RectificationTask.objects.values_list("verified_at", flat=True))
-    for source, shown in ((CaseSource.CENTRAL, "152/153"), (CaseSource.PROVINCIAL, "15/15")):
+    shown = dict(shown_figures(html))
+    verified = list(RectificationTask.objects.values_list("verified_at", flat=True))
+    assert (shown["tasks.completed"], shown["tasks.total"]) == (str(sum(map(bool, verified))), str(len(verified)))
+    for source in (CaseSource.CENTRAL, CaseSource.PROVINCIAL):
         states = list(Case.objects.filter(source=source).exclude(state=CaseState.MERGED)
-                      .values_list("state", flat=True))
-        counted = f"{states.count(CaseState.CLOSED)}/{len(states)}"  # counted from the rows
-        assert counted == shown and f'<span class="counter-number">{counted}</span>' in html
-    counted = f"{sum(map(bool, tasks))}/{len(tasks)}"
-    assert counted == "12/18" and f'<span class="counter-number">{counted}</span>' in html
+                      .values_list("state", flat=True))  # counted from the rows, not by cases.figures
+        assert (shown[f"{source}.closed"], shown[f"{source}.received"]) == (
+            str(states.count(CaseState.CLOSED)), str(len(states)))
+    # The situation of docs/product.md §1.
+    assert (shown["tasks.completed"], shown["tasks.total"]) == ("12", "18")
+    assert (shown["central.closed"], shown["central.received"], shown["central.in_progress"]) == ("152", "153", "1")
+    assert (shown["provincial.closed"], shown["provincial.received"]) == ("15", "15")
     assert NewsPage.objects.live().count() == 6
     assert TypicalCasePage.objects.live().count() == 4
     for path in ("/news/", "/typical-cases/", "/tasks/", "/progress/", "/batches/", "/batches/central/8/",

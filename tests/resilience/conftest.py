@@ -1,4 +1,4 @@
-"""Fault-injection tests (issue 8): each states what the citizen sees and proves that
+"""Fault-injection tests: each states what the citizen sees and proves that
 nothing is lost or duplicated. Fast and deterministic: local fakes, closed ports,
 bounded waits; never the network."""
 

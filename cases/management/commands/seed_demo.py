@@ -11,10 +11,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 from django.utils import timezone, translation
 
+from cases import figures
 from cases.demo.city import city_name, seed
 from cases.demo.hooks import demo_seeded
-from cases.models import Case
-from cases.stats import headline_counters
+from cases.models import Case, CaseSource
 
 
 class Command(BaseCommand):
@@ -57,11 +57,13 @@ class Command(BaseCommand):
         self.stdout.flush()
 
     def _summary(self) -> None:
-        counters = headline_counters()
-        tasks, referrals = counters["tasks"], counters["referrals"]
-        self._log(f"tasks: {tasks['total']} total, {tasks['completed']} completed")
-        for source in ("central", "provincial", "citizen"):
-            row = referrals[source]
-            self._log(f"{source}: {row['total']} total, {row['closed']} closed, {row['open']} open")
+        tasks = figures.task_figures(timezone.localdate())
+        self._log(f"tasks: {tasks.total} total, {tasks.completed} completed, {tasks.on_schedule} on schedule, "
+                  f"{tasks.at_risk} at risk, {tasks.overdue} overdue")
+        rows = {"central": figures.referral_figures(CaseSource.CENTRAL),
+                "provincial": figures.referral_figures(CaseSource.PROVINCIAL), "citizen": figures.citizen_figures()}
+        for source, row in rows.items():
+            self._log(f"{source}: {row.received} received, {row.closed} closed, {row.stage_closed} stage-closed, "
+                      f"{row.in_progress} in progress")
         states = dict(Case.objects.values_list("state").annotate(n=Count("pk")).order_by("state"))
         self._log("states: " + ", ".join(f"{k} {v}" for k, v in states.items()))

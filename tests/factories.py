@@ -6,7 +6,7 @@ from datetime import date
 from django.contrib.auth.models import Group, User
 
 from cases import roles
-from cases.data.cn_calendar import SCHEDULES, official_days
+from cases.calendar_seed import package_year
 from cases.models import (
     Category,
     DeadlinePolicy,
@@ -60,8 +60,10 @@ def user(username=None, role=None, department=None, password="pw-Portal-123", **
 def calendar(years=(2025, 2026)) -> None:
     """Seed the official calendar for the given years (idempotent)."""
     for year in years:
-        holidays, workdays = official_days(year)
-        WorkCalendarYear.objects.get_or_create(year=year, defaults={"source": SCHEDULES[year]["source"]})
+        known = package_year(year)
+        holidays, workdays = known.days_off, known.workdays
+        assert workdays, f"the holidays package has no official schedule for {year}"
+        WorkCalendarYear.objects.get_or_create(year=year, defaults={"source": "holidays package"})
         for d, name in holidays:
             WorkCalendarDay.objects.get_or_create(date=d, defaults={"kind": "holiday", "name": name})
         for d, name in workdays:

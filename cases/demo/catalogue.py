@@ -132,7 +132,7 @@ def seed_policies(cats: dict[str, Category]) -> int:
 
 
 def seed_calendar(official=(2025, 2026), provisional=(2027,)) -> list[str]:
-    """Official years from the bundled notices; later years provisional (statutory days only)."""
+    """Official years from the holidays package; later years provisional (statutory days only)."""
 
     lines = []
     for year in official:

@@ -10,13 +10,62 @@ from cases.calendar import load_calendar
 from cases.calendar_seed import (
     CalendarSeedError,
     official_years,
+    package_year,
     seed_official_year,
     seed_provisional_year,
+    years_lacking_make_up_days,
 )
-from cases.data.cn_calendar import official_days
 from cases.models import WorkCalendarDay, WorkCalendarYear
 
 pytestmark = pytest.mark.django_db
+
+# The State Council notices, as published (国办发明电〔2024〕12号, 国办发明电〔2025〕7号): the
+# independent check that the package's data are the official schedules.
+NOTICE_MAKE_UP_DAYS = {
+    2025: {date(2025, 1, 26), date(2025, 2, 8), date(2025, 4, 27), date(2025, 9, 28), date(2025, 10, 11)},
+    2026: {date(2026, 1, 4), date(2026, 2, 14), date(2026, 2, 28), date(2026, 5, 9), date(2026, 9, 20),
+           date(2026, 10, 10)},
+}
+NOTICE_BREAKS_2026 = [("2026-01-01", "2026-01-03"), ("2026-02-15", "2026-02-23"), ("2026-04-04", "2026-04-06"),
+                      ("2026-05-01", "2026-05-05"), ("2026-06-19", "2026-06-21"), ("2026-09-25", "2026-09-27"),
+                      ("2026-10-01", "2026-10-07")]
+
+
+def notice_weekdays_off_2026() -> set[date]:
+    days = set()
+    for first, last in NOTICE_BREAKS_2026:
+        day = date.fromisoformat(first)
+        while day <= date.fromisoformat(last):
+            if day.weekday() < 5:
+                days.add(day)
+            day = date.fromordinal(day.toordinal() + 1)
+    return days
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_the_package_carries_the_state_council_make_up_days(year):
+    assert {d for d, _name in package_year(year).workdays} == NOTICE_MAKE_UP_DAYS[year]
+
+
+def test_seeded_2026_matches_the_notice_on_every_weekday():
+    seed_official_year(2026)
+    assert {d for d in days_of(2026, "holiday") if d.weekday() < 5} == notice_weekdays_off_2026()
+    assert days_of(2026, "workday") == NOTICE_MAKE_UP_DAYS[2026]
+
+
+def test_a_year_without_make_up_days_in_the_package_is_flagged_not_made_official():
+    assert years_lacking_make_up_days([2026, 2027]) == [2027]
+    with pytest.raises(CalendarSeedError, match="2027"):
+        seed_official_year(2027)
+    assert not WorkCalendarYear.objects.filter(year=2027).exists()
+
+
+def test_calendar_seed_command_names_the_years_it_could_not_enter(time_machine):
+    time_machine.move_to(datetime(2026, 12, 7, 10, 0), tick=False)
+    out = StringIO()
+    call_command("calendar_seed", stdout=out)
+    assert "2027" in out.getvalue()
+    assert not WorkCalendarYear.objects.filter(year=2027).exists()
 
 SUBSTITUTED = re.compile(r"substituted from (\d{2})/(\d{2})/(\d{4})")
 
@@ -52,7 +101,7 @@ def test_official_2026_make_up_workdays_are_the_packages_substituted_from_dates(
 def test_official_year_is_not_provisional_and_gives_working_day_answers():
     seed_official_year(2026)
     year = WorkCalendarYear.objects.get(year=2026)
-    assert not year.is_provisional and "国办发明电" in year.source
+    assert not year.is_provisional and "holidays" in year.source and "State Council" in year.source
     cal = load_calendar()
     assert not cal.is_working_day(date(2026, 10, 5))  # National Day week, a Monday
     assert cal.is_working_day(date(2026, 10, 10))  # make-up Saturday
@@ -104,9 +153,9 @@ def test_official_replaces_a_provisional_year_and_removes_guessed_days():
     result = seed_official_year(2026)
     assert result.action == "replaced"
     assert not WorkCalendarYear.objects.get(year=2026).is_provisional
-    official_holidays, official_workdays = official_days(2026)
-    assert days_of(2026, "holiday") == {d for d, _ in official_holidays}
-    assert days_of(2026, "workday") == {d for d, _ in official_workdays}
+    assert date(2026, 3, 3) not in days_of(2026, "holiday")
+    assert {d for d in days_of(2026, "holiday") if d.weekday() < 5} == notice_weekdays_off_2026()
+    assert days_of(2026, "workday") == NOTICE_MAKE_UP_DAYS[2026]
 
 
 def test_provisional_days_drive_deadlines_without_make_up_days():
@@ -117,7 +166,9 @@ def test_provisional_days_drive_deadlines_without_make_up_days():
     assert datetime(2027, 1, 1).year in cal.years
 
 
-def test_calendar_seed_command_loads_every_bundled_year_twice_safely():
+def test_calendar_seed_command_loads_every_official_year_twice_safely(time_machine):
+    time_machine.move_to(datetime(2026, 12, 7, 10, 0), tick=False)
+    assert official_years() == [2025, 2026]  # 2027's make-up days are not announced in this package
     out = StringIO()
     call_command("calendar_seed", stdout=out)
     call_command("calendar_seed", stdout=out)

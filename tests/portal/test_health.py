@@ -14,7 +14,7 @@ import time_machine
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from cases.data.cn_calendar import SCHEDULES
+from cases.calendar_seed import package_year
 from portal import health
 from tests import factories as f
 from tests.public.conftest import closed_port
@@ -40,9 +40,10 @@ def get(client, path):
 
 def cover(*years):
     """Official years where the portal has the notice, provisional otherwise."""
-    f.calendar(years=[y for y in years if y in SCHEDULES])
+    official = [y for y in years if package_year(y).has_make_up_days]
+    f.calendar(years=official)
     for year in years:
-        if year not in SCHEDULES:
+        if year not in official:
             f.provisional_year(year)
 
 

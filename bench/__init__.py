@@ -1,1 +1,1 @@
-"""Benchmarks and load profiles (issue 8). Not part of the test suite: `make bench`, `make load`."""
+"""Benchmarks and load profiles (docs/performance.md). Not part of the test suite: `make bench`, `make load`."""

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Dependency audit with pip-audit: REPORTED, never failing the caller (issue 8).
+# Dependency audit with pip-audit: REPORTED, never failing the caller.
 # Audits the exact versions installed in .venv (pip freeze, no resolving) against
 # PyPI's advisory database; needs network to PyPI. Advisories without a fixed
 # version are listed too; the decision to upgrade is the maintainers'.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Load profiles of issue 8 (`make load`, `make load-scaleout`), loopback only, bounded in time.
+"""Load profiles (`make load`, `make load-scaleout`), loopback only, bounded in time.
 
 single   SQLite (WAL), one gunicorn process with threads, one qcluster (ORM broker):
          30 users by default.
@@ -25,6 +25,7 @@ import os
 import random
 import re
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -271,7 +272,7 @@ def run(args) -> str:
     from bench import photo_bench
     from bench.run import page_urls, report_fields
 
-    workdir = Path(args.workdir or f"/tmp/portal-load-{args.profile}")
+    workdir = Path(args.workdir or Path(tempfile.gettempdir()) / f"portal-load-{args.profile}")
     workdir.mkdir(parents=True, exist_ok=True)
     procs: list[common.Process] = []
     redis_port = common.free_port() if args.profile == "scaleout" else None

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""`make bench`: every benchmark of issue 8 against its reference measured in the same run.
+"""`make bench`: every benchmark against its reference measured in the same run.
 
 1. A scratch SQLite database under /tmp: migrate, collectstatic, `seed_demo`, the CMS
    demo pages, then bulk synthetic volume (cases for the staff list, public cases and

@@ -13,6 +13,7 @@ import argparse
 import os
 import statistics
 import sys
+import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -34,7 +35,7 @@ def configure(db: str) -> None:
         _ensure_pg_database(os.environ["DATABASE_URL"])
     else:
         os.environ.pop("DATABASE_URL", None)
-        os.environ["SQLITE_PATH"] = os.environ.get("BENCH_SQLITE_PATH", "/tmp/portal-bench.sqlite3")
+        os.environ["SQLITE_PATH"] = os.environ.get("BENCH_SQLITE_PATH") or str(Path(tempfile.gettempdir()) / "portal-bench.sqlite3")
     import django
 
     django.setup()

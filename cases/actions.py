@@ -15,7 +15,6 @@ from cases.models import Assignment, Case, CaseState, ClockKind, Department, Rep
 from cases.routing import route
 from cases.workflow import (
     ConflictError,
-    ForbiddenTransition,
     Outcome,
     WorkflowError,
     _transition,
@@ -177,6 +176,3 @@ def auto_route(case: Case, *, now: datetime | None = None) -> Case:
     return dispatch(case, None, decision.department, decision.co_departments, now=now,
                     auto_rule=decision.reason)
 
-
-__all__ = ["ForbiddenTransition", "accept", "auto_route", "dispatch", "lead_assignment", "merge", "reject",
-           "return_case", "transfer"]

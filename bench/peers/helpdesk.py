@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 import subprocess
+import tempfile
 import uuid
 from pathlib import Path
 
 from bench import common
 
 PROJECT = Path(__file__).resolve().parent / "helpdesk_project"
-VENV = Path("/tmp/bench-helpdesk-venv")
+VENV = Path(tempfile.gettempdir()) / "bench-helpdesk-venv"
 # Pinned so reruns compare the same peer; Django is the portal's series.
 REQUIREMENTS = ["Django>=5.2,<5.3", "django-helpdesk==2.6.1", "gunicorn==27.0.1", "whitenoise>=6.6"]
 PASSWORD = "pw-bench-helpdesk-123"

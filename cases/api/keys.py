@@ -66,9 +66,3 @@ def lookup(key: str | None) -> ApiClient | None:
         if hmac.compare_digest(client.key_hash, digest):
             return client
     return None
-
-
-def authenticate(key: str | None) -> ApiClient | None:
-    """The active client a key belongs to, or None."""
-    client = lookup(key)
-    return client if client is not None and client.is_active else None

@@ -72,7 +72,7 @@ def rate_key(group: str, request: HttpRequest) -> str:
 
 def rate_for(group: str, request: HttpRequest) -> str:
     client = found_client(request)
-    rate = client.rate_limit if client is not None else getattr(settings, "OPEN311_ANONYMOUS_RATE", "300/m")
+    rate = client.rate_limit if client is not None else settings.OPEN311_ANONYMOUS_RATE
     return rate if _RATE.match(rate or "") else DEFAULT_RATE
 
 

@@ -25,11 +25,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "cases",
     "cms",
-    "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
-    "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
-    "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -80,7 +77,6 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "wagtail.contrib.settings.context_processors.settings",
             ],
         },
     },
@@ -328,6 +324,8 @@ PORTAL_RATELIMIT_SUBMIT = env("PORTAL_RATELIMIT_SUBMIT", default="10/h")
 PORTAL_RATELIMIT_TRACK = env("PORTAL_RATELIMIT_TRACK", default="20/10m")
 PORTAL_RATELIMIT_GEOCODE = env("PORTAL_RATELIMIT_GEOCODE", default="30/m")
 PORTAL_RATELIMIT_LOOKUP = env("PORTAL_RATELIMIT_LOOKUP", default="60/m")
+# Open311 requests without an api_key, per client address (clients with a key have their own rate).
+OPEN311_ANONYMOUS_RATE = env("OPEN311_ANONYMOUS_RATE", default="300/m")
 # bench/run.py: serve bench/reference_urls.py (the same-run references) under /__bench__/.
 PORTAL_BENCH_REFERENCE_VIEWS = env.bool("PORTAL_BENCH_REFERENCE_VIEWS", default=False)
 # Behind a reverse proxy set this to the META key holding the client address

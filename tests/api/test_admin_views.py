@@ -35,7 +35,7 @@ def test_administrator_issues_a_key_shown_once(admin_client):
                                                                  "rate_limit": "120/m"})
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     key = shown_key(response)
-    client = keys.authenticate(key)
+    client = keys.lookup(key)
     assert client.name == "微信小程序" and client.rate_limit == "120/m"
     assert key not in str(ApiClient.objects.values().get())
 
@@ -50,7 +50,7 @@ def test_administrator_rotates_a_key(admin_client):
     client, old = keys.create_client("app")
     assert admin_client.get(f"/admin/open311-clients/{client.pk}/rotate/").status_code == 200
     new = shown_key(admin_client.post(f"/admin/open311-clients/{client.pk}/rotate/"))
-    assert keys.authenticate(old) is None and keys.authenticate(new) == client
+    assert keys.lookup(old) is None and keys.lookup(new) == client
 
 
 def test_other_staff_may_not(client):

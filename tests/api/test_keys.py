@@ -18,32 +18,32 @@ def test_key_is_stored_only_as_a_hash_with_its_prefix():
     assert key.startswith(client.key_prefix + "_") and len(key) > 40
     assert client.key_hash == hashlib.sha256(key.encode()).hexdigest()
     assert key not in str(ApiClient.objects.filter(pk=client.pk).values().get())
-    assert keys.authenticate(key) == client
+    assert keys.lookup(key) == client
 
 
 @pytest.mark.parametrize("bad", ["", None, "nope", "abc_def", "x" * 500])
-def test_unknown_keys_do_not_authenticate(bad):
+def test_unknown_keys_find_no_client(bad):
     keys.create_client("a")
-    assert keys.authenticate(bad) is None
+    assert keys.lookup(bad) is None
 
 
 def test_a_wrong_secret_with_a_right_prefix_fails():
     client, key = keys.create_client("a")
-    assert keys.authenticate(client.key_prefix + "_wrong") is None
-    assert keys.authenticate(key + "x") is None
+    assert keys.lookup(client.key_prefix + "_wrong") is None
+    assert keys.lookup(key + "x") is None
 
 
 def test_rotation_replaces_the_key():
     client, old = keys.create_client("a")
     new = keys.rotate_key(client)
     assert new != old and client.rotated_at is not None
-    assert keys.authenticate(old) is None and keys.authenticate(new) == client
+    assert keys.lookup(old) is None and keys.lookup(new) == client
 
 
 def test_disabled_client_is_found_but_does_not_authenticate():
     client, key = keys.create_client("a")
     keys.set_active(client, False)
-    assert keys.lookup(key) == client and keys.authenticate(key) is None
+    assert keys.lookup(key) == client and keys.lookup(key) is None
 
 
 def run(*args) -> tuple[str, str]:
@@ -54,7 +54,7 @@ def run(*args) -> tuple[str, str]:
 
 def test_command_creates_a_client_and_prints_the_key_once():
     key, notice = run("12345热线", "--rate-limit", "30/m", "--contact", "ops@example.org")
-    client = keys.authenticate(key)
+    client = keys.lookup(key)
     assert client.name == "12345热线" and client.rate_limit == "30/m" and client.contact == "ops@example.org"
     assert "shown once" in notice
     with pytest.raises(CommandError):
@@ -64,11 +64,11 @@ def test_command_creates_a_client_and_prints_the_key_once():
 def test_command_rotates_disables_and_enables():
     old, _ = run("app")
     new, _ = run("app", "--rotate")
-    assert keys.authenticate(old) is None and keys.authenticate(new).name == "app"
+    assert keys.lookup(old) is None and keys.lookup(new).name == "app"
     run("app", "--disable")
-    assert keys.authenticate(new) is None
+    assert keys.lookup(new) is None
     run("app", "--enable")
-    assert keys.authenticate(new).name == "app"
+    assert keys.lookup(new).name == "app"
     with pytest.raises(CommandError):
         run("missing", "--rotate")
     with pytest.raises(CommandError):

@@ -84,14 +84,18 @@ def test_a_report_sent_during_the_outage_is_stored_whole_and_never_twice(client,
     assert saved(settings) == (1, 1, 1, 3)
 
 
-@pytest.mark.parametrize("path,status", [("/", 200), ("/en/", 200), ("/no-such-page/", 404)])
-def test_public_pages_keep_serving(client, site, path, status):
+@pytest.mark.parametrize("path, status, content", [
+    ("/", 200, '<html lang="zh-hans">'), ("/en/", 200, '<html lang="en">'),
+    ("/no-such-page/", 404, "<h1>页面不存在</h1>"),
+])
+def test_public_pages_keep_serving(client, site, path, status, content):
     """Wagtail itself reads the default cache (Site.get_site_root_paths); before the
     fail-soft backend the home page answered 500 while Redis was down."""
     client.raise_request_exception = False
     with redis_down():
         response = client.get(path)
     assert response.status_code == status, path
+    assert content in response.content.decode(), path  # the page itself, not the error page
 
 
 def test_the_citizen_gets_the_reference_and_access_code_during_the_outage(client, site):

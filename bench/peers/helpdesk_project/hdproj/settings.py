@@ -3,9 +3,10 @@ where it matters for speed: DEBUG off, the same SQLite options (WAL, IMMEDIATE,
 busy timeout), whitenoise, a local-memory cache, the same gunicorn flags."""
 
 import os
+import tempfile
 from pathlib import Path
 
-DATA = Path(os.environ.get("HELPDESK_BENCH_DIR", "/tmp/portal-bench/helpdesk"))
+DATA = Path(os.environ.get("HELPDESK_BENCH_DIR") or Path(tempfile.gettempdir()) / "portal-bench" / "helpdesk")
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "helpdesk-bench-only-0123456789abcdefghijklmnopqrstuvwxyz")
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]

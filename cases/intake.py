@@ -204,7 +204,7 @@ def _create(report: ReportInput, reporter, photos, actor, now, *, refresh_flags:
         )
     if photos:
         attach_photos(case, photos, kind="citizen", uploaded_by=actor, now=now)
-    transaction.on_commit(refcache.public_data_changed)  # public counters rebuild (cms.pagecache)
+    transaction.on_commit(refcache.public_data_changed, robust=True)  # public counters rebuild (cms.pagecache)
     record_event(case, "received", actor, now, to_state=case.state, is_public=True,
                  public_message=public_text.message(gettext_noop("Your report was received.")),
                  data={"source": case.source, "township": township.pk if township else None})

@@ -36,7 +36,7 @@ def invalidate(name: str) -> None:
     between the two (it still reads the old rows) is corrected by the second bump."""
     _bump(name)
     if transaction.get_connection().in_atomic_block:  # outside one, on_commit would bump again at once
-        transaction.on_commit(lambda: _bump(name))
+        transaction.on_commit(lambda: _bump(name), robust=True)
 
 
 def _bump(name: str) -> None:

@@ -91,7 +91,7 @@ class Progress:
         """Called as the import transaction's last statement."""
         self._update(guarded=False, state=State.DONE, processed=self.total, result=result,
                      finished_at=timezone.now())
-        transaction.on_commit(lambda: self._publish(State.DONE, self.total))
+        transaction.on_commit(lambda: self._publish(State.DONE, self.total), robust=True)
 
     def fail(self, errors: list[RowError]) -> list[RowError]:
         stored = [e.as_dict() for e in errors[:MAX_STORED_ERRORS]]
@@ -125,7 +125,7 @@ def queue_import(upload, filename: str, *, source: str, number: int, received_at
         "filename": filename, "source": source, "number": number})
     args = (job.pk, path, filename, source, number, received_at.isoformat(), due_at.isoformat(),
             user.pk if user else None)
-    transaction.on_commit(lambda: _enqueue(job, args))
+    transaction.on_commit(lambda: _enqueue(job, args), robust=True)
     return job
 
 

@@ -74,7 +74,7 @@ def _sweep_batch(threshold: Threshold, now: datetime, batch_size: int) -> int:
             **{threshold.mark_field: now})
         _write_rows(threshold, ids, now)
         case_ids = {case for _pk, case in rows if case}
-        transaction.on_commit(refcache.public_data_changed)
+        transaction.on_commit(refcache.public_data_changed, robust=True)
         if threshold.name == "overdue":
             Case.objects.filter(pk__in=case_ids).update(is_overdue=True, updated_at=now)
         elif threshold.name == "escalation":

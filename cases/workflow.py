@@ -127,7 +127,7 @@ def _transition(case: Case, action: str, actor, effect: Callable[[Case, datetime
                      internal_text=outcome.internal_text, data=data,
                      public_message=outcome.public_message)
         refresh_case_flags([current.pk])
-        transaction.on_commit(refcache.public_data_changed)  # public pages rebuild (cms.pagecache)
+        transaction.on_commit(refcache.public_data_changed, robust=True)  # public pages rebuild (cms.pagecache)
 
     current = guarded_transition(CASE_LIFECYCLE, case.pk, action, now=now or timezone.now(),
                                  expected_version=expected_version, check=check, effect=apply, record=record)

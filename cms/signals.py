@@ -14,7 +14,7 @@ def _bump(sender, **kwargs):
     # rows and stored them under the first new version.
     bump_content_version()
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(bump_content_version)
+        transaction.on_commit(bump_content_version, robust=True)
 
 
 def connect() -> None:

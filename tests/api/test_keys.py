@@ -40,10 +40,12 @@ def test_rotation_replaces_the_key():
     assert keys.lookup(old) is None and keys.lookup(new) == client
 
 
-def test_disabled_client_is_found_but_does_not_authenticate():
-    client, key = keys.create_client("a")
-    keys.set_active(client, False)
-    assert keys.lookup(key) == client and keys.lookup(key) is None
+def test_disabled_client_is_found_and_marked_inactive():
+    """Found, so the API can say why it refuses (test_errors.py::test_disabled_api_key_is_403)."""
+    api_client, key = keys.create_client("a")
+    keys.set_active(api_client, False)
+    found = keys.lookup(key)
+    assert found == api_client and not found.is_active
 
 
 def run(*args) -> tuple[str, str]:
@@ -66,9 +68,9 @@ def test_command_rotates_disables_and_enables():
     new, _ = run("app", "--rotate")
     assert keys.lookup(old) is None and keys.lookup(new).name == "app"
     run("app", "--disable")
-    assert keys.lookup(new) is None
+    assert not keys.lookup(new).is_active
     run("app", "--enable")
-    assert keys.lookup(new).name == "app"
+    assert keys.lookup(new).is_active and keys.lookup(new).name == "app"
     with pytest.raises(CommandError):
         run("missing", "--rotate")
     with pytest.raises(CommandError):

@@ -329,10 +329,14 @@ def test_backoff_doubles_and_caps_at_an_hour():
 # --- the claim -------------------------------------------------------------------------
 
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_claims_only_one_wins():
+def test_two_concurrent_claims_only_one_wins(monkeypatch):
     """Two workers, two connections, released together: the compare-and-set lets one through."""
+    # Outside a test transaction the row's send task would run at once (sync broker): keep it
+    # in the outbox, as when the task is lost, so that two workers find it due.
+    monkeypatch.setattr("django_q.tasks.async_task", lambda *args, **kwargs: None)
     now = timezone.now()
     row = email_row(make_case(), now=now)
+    assert Notification.objects.get(pk=row.pk).state == State.PENDING
     outcomes = race(2, lambda i: claim(row.pk, now))
     won = [o for o in outcomes if isinstance(o, Notification)]
     assert len(won) == 1 and outcomes.count(None) == 1, outcomes

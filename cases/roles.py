@@ -4,6 +4,7 @@ their StaffProfile. Every access decision asks these functions."""
 from django.utils.translation import gettext_lazy as _
 
 INTAKE = "intake_officer"
+OFFICE = "rectification_office"
 HANDLER = "department_handler"
 HEAD = "department_head"
 SUPERVISOR = "supervisor"
@@ -12,6 +13,7 @@ ADMINISTRATOR = "administrator"
 
 ROLE_LABELS = {
     INTAKE: _("Intake officer"),
+    OFFICE: _("Rectification office"),
     HANDLER: _("Department handler"),
     HEAD: _("Department head"),
     SUPERVISOR: _("Supervisor"),

@@ -102,6 +102,10 @@ class TaskFormView(ProgrammeView):
     required_roles = (roles.OFFICE,)
     template_name = "workbench/programme/form.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        self.object_view = "task_id" in kwargs  # editing a task: 404 outside the role, like any object
+        return super().dispatch(request, *args, **kwargs)
+
     def get_page_title(self):
         return str(self.task) if self.task else _("New rectification task")
 

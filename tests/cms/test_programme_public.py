@@ -21,7 +21,8 @@ def office(city):
     return f.user("office", roles.OFFICE, city.desk)
 
 
-def test_public_task_page_shows_only_public_evidence(client, tree, city, office):
+def test_public_task_page_shows_only_public_evidence(client, tree, city, office,
+                                                    django_capture_on_commit_callbacks):
     task, m1, _m2 = scheduled_task(city, office)
     progress.post_progress(m1, city.env_handler, 50, "施工中", [upload("现场.jpg", jpeg_bytes()),
                                                                 upload("内部台账.pdf", pdf_bytes())], now=T0)
@@ -29,7 +30,8 @@ def test_public_task_page_shows_only_public_evidence(client, tree, city, office)
     html = client.get(f"/tasks/task/{task.number}/").content.decode()
     assert f"evidence/{photo.pk}/" not in html and "内部台账" not in html
     assert client.get(f"/tasks/task/{task.number}/evidence/{photo.pk}/").status_code == 404
-    progress.set_evidence_public(photo, office, True, now=T0)
+    with django_capture_on_commit_callbacks(execute=True):  # public pages rebuild after the commit
+        progress.set_evidence_public(photo, office, True, now=T0)
     html = client.get(f"/tasks/task/{task.number}/").content.decode()
     assert f"evidence/{photo.pk}/" in html and "内部台账" not in html
     served = client.get(f"/tasks/task/{task.number}/evidence/{photo.pk}/")

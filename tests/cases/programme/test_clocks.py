@@ -15,11 +15,11 @@ pytestmark = pytest.mark.django_db
 
 def test_crossing_counts_working_days(city):
     cal = load_calendar()
-    due = date(2026, 10, 9)  # Friday after National Day: 3 working days before is the make-up 09-30
-    assert crossing(cal, due, date(2026, 9, 29)) is None
-    assert crossing(cal, due, date(2026, 9, 30)) == "warning"
-    assert crossing(cal, due, date(2026, 10, 9)) == "warning"
-    assert crossing(cal, due, date(2026, 10, 10)) == "overdue"
+    due = date(2026, 10, 12)  # 3 working days back: 10-10 (make-up Saturday), 10-09, 10-08
+    assert crossing(cal, due, date(2026, 10, 7)) is None
+    assert crossing(cal, due, date(2026, 10, 8)) == "warning"
+    assert crossing(cal, due, date(2026, 10, 12)) == "warning"
+    assert crossing(cal, due, date(2026, 10, 13)) == "overdue"
 
 
 def test_sweep_warns_and_flags_overdue_once(city, office):

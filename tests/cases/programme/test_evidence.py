@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from cases.models import EvidenceFile, ProgressReport
 from cases.programme import progress
@@ -54,7 +55,7 @@ def test_type_comes_from_the_content(name, data, kind, content_type):
     ("empty.pdf", b"", "empty"),
 ])
 def test_refused_files_say_why(name, data, reason):
-    with pytest.raises(EvidenceError, match=reason) as exc:
+    with translation.override("en"), pytest.raises(EvidenceError, match=reason) as exc:
         check_file(upload(name, data))
     assert name in str(exc.value)
 
@@ -62,7 +63,7 @@ def test_refused_files_say_why(name, data, reason):
 def test_too_large_is_refused_before_reading():
     big = upload("big.pdf", b"%PDF-" + b"0" * 10)
     big.size = MAX_EVIDENCE_BYTES + 1
-    with pytest.raises(EvidenceError, match="too large"):
+    with translation.override("en"), pytest.raises(EvidenceError, match="too large"):
         check_file(big)
 
 

@@ -64,6 +64,22 @@ OBJECTION_LIFECYCLE = Lifecycle(
 )
 
 
+EVENT_LABELS = {
+    "created": _("Task entered"), "edited": _("Task edited"), "scheduled": _("Milestones scheduled"),
+    "milestone_date": _("Milestone date changed"), "progress": _("Progress reported"),
+    "evidence": _("Evidence added"), "evidence_public": _("Evidence shown publicly"),
+    "evidence_private": _("Evidence hidden from the public"),
+    "milestone_report_done": _("Milestone reported done"), "milestone_accept": _("Milestone verified"),
+    "milestone_send_back": _("Milestone sent back"), "milestone_reopen": _("Milestone reopened"),
+    "submit_for_writeoff": _("Submitted for write-off"), "return_submission": _("Submission sent back"),
+    "verify": _("Verification recorded"), "write_off": _("Written off"), "reopen": _("Task reopened"),
+    "objection": _("Objection received"), "objection_uphold": _("Objection upheld"),
+    "objection_dismiss": _("Objection dismissed"), "deadline_warning": _("Deadline approaching"),
+    "deadline_overdue": _("Overdue"),
+}
+STATE_LABELS = {**dict(TaskState.choices), **dict(MilestoneState.choices), **dict(ObjectionState.choices)}
+
+
 def record_task_event(task_id: int, kind: str, actor, now: datetime, *, milestone_id: int | None = None,
                       from_state: str = "", to_state: str = "", is_public: bool = False, text: str = "",
                       data: dict | None = None, dedupe_key: str | None = None) -> TaskEvent:

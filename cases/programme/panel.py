@@ -18,6 +18,7 @@ from .forms import (
     VerificationForm,
     VersionForm,
 )
+from .lifecycles import EVENT_LABELS, STATE_LABELS
 from .status import task_progress
 
 
@@ -69,6 +70,6 @@ def task_page_context(user, task, today: date, bound: dict) -> dict:
         "cases": visible_cases(user, task.cases.all()).select_related("category")[:100],
         "verifications": list(task.verifications.prefetch_related("evidence_files")),
         "objections": objection_rows,
-        "events": task.events.select_related("actor", "actor_department", "milestone").order_by("-created_at",
-                                                                                                  "-pk")[:200],
+        "events": [{"e": e, "label": EVENT_LABELS.get(e.kind, e.kind), "to": STATE_LABELS.get(e.to_state, "")}
+                   for e in task.events.select_related("actor", "actor_department").order_by("-created_at", "-pk")[:200]],
     }

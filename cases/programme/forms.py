@@ -47,7 +47,7 @@ class TaskForm(VersionForm):
                                                     required=False, widget=forms.CheckboxSelectMultiple)
     target = forms.CharField(label=_("Rectification target"), widget=textarea(3), max_length=10000)
     measures = forms.CharField(label=_("Rectification measures"), widget=textarea(5), max_length=20000)
-    deadline = forms.DateField(label=_("Rectification deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label=_("Rectification deadline"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     notice_working_days = forms.IntegerField(label=_("Public notice period (working days)"), min_value=1,
                                              max_value=30, initial=5)
     cases = forms.CharField(label=_("Linked cases"), required=False, max_length=4000,
@@ -99,7 +99,7 @@ class ScheduleChooseForm(forms.Form):
 
 class ScheduleRowForm(forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=200)
-    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
 
 ScheduleFormSet = forms.formset_factory(ScheduleRowForm, extra=0, min_num=1, validate_min=True, max_num=30)
@@ -112,7 +112,7 @@ class ProgressForm(VersionForm):
 
 
 class MilestoneDueForm(VersionForm):
-    due_date = forms.DateField(label=_("New due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("New due date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
 
 class ReasonForm(VersionForm):
@@ -120,7 +120,7 @@ class ReasonForm(VersionForm):
 
 
 class VerificationForm(VersionForm):
-    verified_on = forms.DateField(label=_("Verified on"), widget=forms.DateInput(attrs={"type": "date"}))
+    verified_on = forms.DateField(label=_("Verified on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     verified_by = forms.CharField(label=_("Verified by (people and units)"), max_length=200)
     method = forms.ChoiceField(label=_("Verification method"), choices=TaskVerification.Method.choices)
     findings = forms.CharField(label=_("Findings"), widget=textarea(4), max_length=10000)

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from cases import roles
@@ -12,6 +13,13 @@ from tests import factories as f
 
 SH = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=SH)  # a Monday, ordinary working day
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are matched in English here (the catalogue translates them)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

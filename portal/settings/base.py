@@ -11,6 +11,8 @@ from pathlib import Path
 
 import environ
 
+from portal.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -225,7 +227,9 @@ AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 
 
 def storages_from_env(bucket: str) -> dict:
-    static = {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}
+    # Hashed names (app.3f2a9c.js) so nginx and WhiteNoise send far-future cache headers;
+    # a changed file gets a new name. Needs `collectstatic` before the first request.
+    static = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
     if bucket:
         options = {
             "bucket_name": bucket,
@@ -236,10 +240,14 @@ def storages_from_env(bucket: str) -> dict:
             "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": False,
+            # "path" for most S3-compatible stores (MinIO, Ceph); empty = boto3 decides.
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default=None),
         }
         return {
             "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**options, "location": "public"}},
-            "private": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**options, "location": "private"}},
+            # Signed URLs of private files are handed to nginx (X-Accel-Redirect) at once.
+            "private": {"BACKEND": "storages.backends.s3.S3Storage",
+                        "OPTIONS": {**options, "location": "private", "querystring_expire": 60}},
             "staticfiles": static,
         }
     return {
@@ -327,18 +335,19 @@ PORTAL_RATELIMIT_GEOCODE = env("PORTAL_RATELIMIT_GEOCODE", default="30/m")
 PORTAL_RATELIMIT_LOOKUP = env("PORTAL_RATELIMIT_LOOKUP", default="60/m")
 # bench/run.py: serve bench/reference_urls.py (the same-run references) under /__bench__/.
 PORTAL_BENCH_REFERENCE_VIEWS = env.bool("PORTAL_BENCH_REFERENCE_VIEWS", default=False)
+# Private files (photo originals, evidence) are sent by nginx after the permission check
+# (X-Accel-Redirect, portal/privatefiles.py); needs the internal locations of deploy/nginx.
+PORTAL_X_ACCEL_REDIRECT = env.bool("PORTAL_X_ACCEL_REDIRECT", default=False)
 # Behind a reverse proxy set this to the META key holding the client address
 # (e.g. HTTP_X_REAL_IP, set by the proxy itself; never a header clients can forge).
 RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Logs (portal/logs.py, deploy/README.md "Logs"): JSON lines with the request id to stderr;
+# LOG_FORMAT=plain for people reading a terminal (the development profile's default).
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+MIDDLEWARE.insert(0, "portal.logs.RequestIdMiddleware")
 
 # --- Security headers (public pages; PRODUCT §7) -----------------------------------
 MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")

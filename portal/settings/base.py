@@ -294,6 +294,9 @@ SMS_BACKEND = env("SMS_BACKEND", default="cases.sms.LogSmsBackend")
 # --- Portal ----------------------------------------------------------------------
 # Key for contact data encrypted at rest; derived from SECRET_KEY when not set.
 FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
+# `manage.py backup` runs only when this equals the current key's fingerprint, i.e. the
+# operator has put the key in escrow (`manage.py backup --key-fingerprint`).
+PORTAL_KEY_ESCROW_FINGERPRINT = env("PORTAL_KEY_ESCROW_FINGERPRINT", default="")
 PORTAL_REFERENCE_PREFIX = env("PORTAL_REFERENCE_PREFIX", default="HB")
 PORTAL_CONTACT_RETENTION_DAYS = env.int("PORTAL_CONTACT_RETENTION_DAYS", default=365)
 PORTAL_GEOCODER_DOMAIN = env("PORTAL_GEOCODER_DOMAIN", default="nominatim.openstreetmap.org")

@@ -35,11 +35,10 @@ class RequestIdMiddleware:
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if _WELL_FORMED.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
-        token = request_id_var.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id_var.reset(token)
+        # Not reset on the way out: Django logs 4xx/5xx responses after the middleware
+        # chain returns. request_finished clears it (connect_signals).
+        request_id_var.set(request_id)
+        response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
 
@@ -96,8 +95,14 @@ def _adopt_from_task(sender, func, task, **kwargs):
     request_id_var.set(task.get("request_id", ""))
 
 
-def connect_task_signals() -> None:
+def _clear(sender, **kwargs):
+    request_id_var.set("")
+
+
+def connect_signals() -> None:
+    from django.core.signals import request_finished
     from django_q.signals import pre_enqueue, pre_execute
 
+    request_finished.connect(_clear, dispatch_uid="portal-request-id-clear")
     pre_enqueue.connect(_attach_to_task, dispatch_uid="portal-request-id-enqueue")
     pre_execute.connect(_adopt_from_task, dispatch_uid="portal-request-id-execute")

@@ -59,7 +59,7 @@ class ScorecardExportView(WorkbenchView):
         period = PeriodForm(request.GET or None).period()
         headings = [_("Rank"), _("Department"), *[str(METRICS[m]) for m in COLUMNS],
                     _("Average satisfaction (1–3)"), _("Closed on time, %")]
-        rows = ([rank, r.department.name, *[r[m] for m in COLUMNS], r.satisfaction, r.on_time_rate]
+        rows = ([rank, r.department.name, *[r[m] for m in COLUMNS], r.average_rating, r.on_time_rate]
                 for rank, r in enumerate(scorecard(period), start=1))
         name = f"scorecard-{period.first_day:%Y%m%d}-{period.last_day:%Y%m%d}.xlsx"
         return xlsx_response(name, _("Scorecard"), headings, rows)

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from cases.workbench.base import HOME_CRUMB, REPORT_ROLES, WorkbenchView
 from cases.workbench.exports import xlsx_response
@@ -16,9 +16,9 @@ COLUMNS = ["received", "accepted", "accepted_on_time", "closed", "closed_on_time
 
 
 class PeriodForm(forms.Form):
-    date_from = forms.DateField(label=gettext_lazy("From"), required=False,
+    date_from = forms.DateField(label=pgettext_lazy("period", "From"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=gettext_lazy("To"), required=False,
+    date_to = forms.DateField(label=pgettext_lazy("period", "To"), required=False,
                               widget=forms.DateInput(attrs={"type": "date"}))
 
     def period(self) -> Period:

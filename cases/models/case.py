@@ -313,6 +313,13 @@ class CaseEvent(models.Model):
 
         return text_of(self)
 
+    @property
+    def shown_internal_text(self) -> str:
+        """The internal text; a sentence in the reader's language for system events."""
+        from cases.event_texts import internal_text_of
+
+        return internal_text_of(self)
+
 
 class Feedback(models.Model):
     class Rating(models.IntegerChoices):

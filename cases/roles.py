@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 INTAKE = "intake_officer"
+OFFICE = "rectification_office"
 HANDLER = "department_handler"
 HEAD = "department_head"
 SUPERVISOR = "supervisor"
@@ -13,6 +14,7 @@ ADMINISTRATOR = "administrator"
 
 ROLE_LABELS = {
     INTAKE: _("Intake officer"),
+    OFFICE: _("Rectification office"),
     HANDLER: _("Department handler"),
     HEAD: _("Department head"),
     SUPERVISOR: _("Supervisor"),

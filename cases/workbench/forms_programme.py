@@ -1,4 +1,4 @@
-"""Forms for task verification (验收销号) and joint meeting records (联席会议)."""
+"""Forms for joint meeting records (联席会议)."""
 
 import re
 
@@ -12,11 +12,6 @@ from cases.calendar import end_of_day
 from cases.models import Department, RectificationTask
 
 REFERENCE_SPLIT = re.compile(r"[\s,，、;；]+")
-
-
-class VerifyTaskForm(forms.Form):
-    note = forms.CharField(label=_("Verification record"), widget=forms.Textarea(attrs={"rows": 3}),
-                           max_length=4000, help_text=_("Who checked what, and the result of the check."))
 
 
 class CompleteItemForm(forms.Form):

@@ -23,5 +23,5 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0004_case_list_and_change_indexes")]
+    dependencies = [("cases", "0005_programme_workspace")]
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -1,6 +1,6 @@
 """The rectification task ledger and its wall chart (PRODUCT §4.4).
 
-Status comes from cases.programme.task_progress (dates, never typed by hand). The
+Status comes from cases.programme.status.task_progress (dates, never typed by hand). The
 timeline is drawn on the server as SVG with percentage coordinates: the
 site's CSP forbids inline styles, and SVG geometry attributes are not styles.
 """
@@ -11,10 +11,10 @@ from datetime import date, timedelta
 from django.db.models import Prefetch
 
 from cases.models import Case, JointMeeting, Milestone, RectificationTask
-from cases.programme import STATUS_LABELS, TaskProgress, task_progress
+from cases.programme import TaskProgress, task_progress
+from cases.programme.public import public_evidence
 
 SCALE = 100
-STATUSES = tuple(STATUS_LABELS)
 
 
 @dataclass
@@ -68,13 +68,6 @@ def filter_rows(rows: list[LedgerRow], unit: str = "", status: str = "") -> list
     return [r for r in rows if keep(r)]
 
 
-def status_counts(rows: list[LedgerRow]) -> dict[str, int]:
-    counts = dict.fromkeys(STATUSES, 0)
-    for row in rows:
-        counts[row.progress.status] += 1
-    return counts
-
-
 def _x(day: date, start: date, span: int) -> float:
     return round(SCALE * min(max((day - start).days, 0), span) / span, 2)
 
@@ -112,8 +105,11 @@ def task_detail(number: int, today: date) -> dict | None:
     if task is None:
         return None
     milestones = list(task.milestones.all())
+    evidence = public_evidence(task)
+    public_milestones = [{"m": m, "evidence": evidence.get(m.pk, [])} for m in milestones if m.is_public]
     cases = (Case.objects.public().filter(tasks=task).select_related("category", "township")
              .order_by("-received_at"))
     meetings = (JointMeeting.objects.filter(tasks=task).prefetch_related("departments").order_by("-held_on"))
-    return {"task": task, "progress": task_progress(task, milestones, today), "milestones": milestones,
+    return {"task": task, "progress": task_progress(task, milestones, today), "milestones": public_milestones,
+            "verification_evidence": evidence.get(None, []),
             "co_units": list(task.co_departments.all()), "cases": cases, "meetings": meetings}

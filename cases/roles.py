@@ -2,6 +2,7 @@
 their StaffProfile. Every access decision asks these functions."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 INTAKE = "intake_officer"
 OFFICE = "rectification_office"
@@ -18,7 +19,7 @@ ROLE_LABELS = {
     HEAD: _("Department head"),
     SUPERVISOR: _("Supervisor"),
     EDITOR: _("Editor"),
-    ADMINISTRATOR: _("Administrator"),
+    ADMINISTRATOR: pgettext_lazy("role", "Administrator"),
 }
 
 

@@ -100,7 +100,8 @@ class RectificationTask(models.Model):
 
 
 class Milestone(models.Model):
-    task = models.ForeignKey(RectificationTask, on_delete=models.CASCADE, related_name="milestones")
+    task = models.ForeignKey(RectificationTask, verbose_name=_("rectification task"), on_delete=models.CASCADE,
+                             related_name="milestones")
     sort_order = models.PositiveIntegerField(default=0)
     title = models.CharField(_("milestone"), max_length=200)
     due_date = models.DateField(_("due date"))

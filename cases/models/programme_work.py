@@ -41,7 +41,7 @@ class MilestoneTemplate(ClusterableModel):
     """Administrator-kept sequence of steps for backward scheduling (倒排工期)."""
 
     name = models.CharField(_("template name"), max_length=100, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("record", "description"), blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.access import visible_cases
 from cases.calendar import end_of_day
@@ -24,7 +25,7 @@ class MeetingForm(forms.Form):
     departments = forms.ModelMultipleChoiceField(Department.objects.filter(is_active=True),
                                                  label=_("Attending departments"),
                                                  widget=forms.CheckboxSelectMultiple)
-    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
+    minutes = forms.CharField(label=pgettext_lazy("meeting", "Minutes"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
     cases = forms.CharField(label=_("Cases discussed"), required=False, max_length=4000,
                             help_text=_("Case references, separated by spaces or commas."))
     tasks = forms.ModelMultipleChoiceField(RectificationTask.objects.all(), label=_("Rectification tasks"),

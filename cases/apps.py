@@ -28,7 +28,9 @@ class CasesConfig(AppConfig):
             WorkCalendarYear,
         )
         from cases.routing import township_changed
+        from portal.logs import connect_signals
 
+        connect_signals()  # the request id of log lines, also in the tasks a request queues
         post_migrate.connect(_role_groups_after_migrate, dispatch_uid="cases-role-groups")
 
         # Cache invalidation only; no business logic lives in signals. Every township edit

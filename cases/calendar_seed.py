@@ -29,8 +29,9 @@ from cases.models import WorkCalendarDay, WorkCalendarYear
 
 # The portal's work starts in 2025; earlier years are never needed.
 FIRST_YEAR = 2025
-OFFICIAL_SOURCE = "holidays {version}: State Council schedule (days off and make-up working days)"
-PROVISIONAL_SOURCE = "holidays {version}: statutory days off only, no make-up working days"
+# Shown to administrators in the calendar screens, so in Chinese.
+OFFICIAL_SOURCE = "holidays {version}：国务院放假安排（含调休上班日）"
+PROVISIONAL_SOURCE = "holidays {version} 推算：仅含法定节假日，未含调休上班日"
 MAKE_UP_NAME = "调休上班"
 
 

@@ -3,8 +3,10 @@ their StaffProfile. Every access decision asks these functions."""
 
 from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 INTAKE = "intake_officer"
+OFFICE = "rectification_office"
 HANDLER = "department_handler"
 HEAD = "department_head"
 SUPERVISOR = "supervisor"
@@ -13,11 +15,12 @@ ADMINISTRATOR = "administrator"
 
 ROLE_LABELS = {
     INTAKE: _("Intake officer"),
+    OFFICE: _("Rectification office"),
     HANDLER: _("Department handler"),
     HEAD: _("Department head"),
     SUPERVISOR: _("Supervisor"),
     EDITOR: _("Editor"),
-    ADMINISTRATOR: _("Administrator"),
+    ADMINISTRATOR: pgettext_lazy("role", "Administrator"),
 }
 
 

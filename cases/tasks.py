@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from cases import notifications
 from cases.models import TaskHeartbeat
+from cases.programme.clocks import sweep_programme
 from cases.referrals import run_import_job
 from cases.retention import purge_expired_contacts as purge
 from cases.sweep import sweep
@@ -34,7 +35,9 @@ def send_notifications(notification_ids: list[int]) -> list[str]:
 
 
 def sweep_deadlines() -> dict:
-    return sweep()
+    counts = sweep()
+    counts["programme"] = sweep_programme()
+    return counts
 
 
 def import_referral_batch(job_id: int, path: str, filename: str, source: str, number: int,

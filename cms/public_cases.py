@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from cases.models import Case, CaseState, Category, Township
 from cms.csv_export import csv_response
@@ -27,9 +27,9 @@ PUBLIC_VALUES = (
 STATE_FILTERS = {"closed": (CaseState.CLOSED,), "stage_closed": (CaseState.STAGE_CLOSED,),
                  "open": CaseState.OPEN}
 STATE_FILTER_LABELS = {"closed": gettext_lazy("Closed"), "stage_closed": gettext_lazy("Stage-closed"),
-                       "open": gettext_lazy("In progress")}
+                       "open": pgettext_lazy("case state", "In progress")}
 CSV_COLUMNS = (
-    gettext_lazy("Reference"), gettext_lazy("Category"), gettext_lazy("Township"), gettext_lazy("Status"),
+    gettext_lazy("Reference"), gettext_lazy("Category"), gettext_lazy("Township"), pgettext_lazy("case", "Status"),
     gettext_lazy("Received"), gettext_lazy("Closed"), gettext_lazy("Public summary"),
     gettext_lazy("Handling result"), gettext_lazy("Latitude"), gettext_lazy("Longitude"),
 )

@@ -9,7 +9,9 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from cases.models import RectificationTask
+from cases.models import RectificationTask, TaskState
+from cases.programme.public import handle_objection, notice_rows, public_evidence_file, rate_limited
+from cases.views.common import too_many
 from cms.counters import live_counters
 from cms.dashboard import dashboard_charts
 from cms.disclosure import batch_csv, batches, find_batch, source_slug
@@ -72,6 +74,29 @@ class TaskLedgerPage(TransparencyPage):
         if detail is None:
             raise Http404
         return self.render(request, template="cms/task_detail.html", context_overrides=detail)
+
+    @path("notices/", name="notices")
+    def notices_route(self, request):
+        return self.render(request, template="cms/task_notices.html", context_overrides={"rows": notice_rows()})
+
+    @path("task/<int:number>/objection/", name="objection")
+    def objection_route(self, request, number):
+        task = RectificationTask.objects.filter(number=number, state=TaskState.NOTICE).first()
+        if task is None:
+            raise Http404
+        if request.method == "POST" and rate_limited(request):
+            return too_many(request)
+        form, sent = handle_objection(request, task)
+        return self.render(request, template="cms/task_objection.html",
+                           context_overrides={"task": task, "form": form, "sent": sent,
+                                              "captcha_required": form.captcha_required})
+
+    @path("task/<int:number>/evidence/<int:evidence_id>/", name="evidence")
+    def evidence_route(self, request, number, evidence_id):
+        task = RectificationTask.objects.filter(number=number).first()
+        if task is None:
+            raise Http404
+        return public_evidence_file(task, evidence_id)
 
     def extra_sitemap_paths(self, request=None):
         return [self.reverse_subpage("task", args=[n])

@@ -101,7 +101,7 @@ def test_official_2026_make_up_workdays_are_the_packages_substituted_from_dates(
 def test_official_year_is_not_provisional_and_gives_working_day_answers():
     seed_official_year(2026)
     year = WorkCalendarYear.objects.get(year=2026)
-    assert not year.is_provisional and "holidays" in year.source and "State Council" in year.source
+    assert not year.is_provisional and "holidays" in year.source and "国务院" in year.source
     cal = load_calendar()
     assert not cal.is_working_day(date(2026, 10, 5))  # National Day week, a Monday
     assert cal.is_working_day(date(2026, 10, 10))  # make-up Saturday

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_case_list_and_change_indexes'),
+        ('cases', '0007_milestone_task_label'),
     ]
 
     operations = [

@@ -257,7 +257,7 @@ class ReportForm(AccessibleFormMixin, LocationFieldsMixin, ReporterFieldsMixin):
 class FollowForm(LocationFieldsMixin, ReporterFieldsMixin):
     """Posted from the report form's "follow this case instead" button."""
 
-    follow_reference = forms.CharField(max_length=20)
+    follow_token = forms.CharField(max_length=200)  # opaque (cases/privacy/tokens.py)
     category = forms.ModelChoiceField(queryset=root_categories())
 
     def clean(self):

@@ -105,7 +105,8 @@ def _js_texts() -> dict:
                          "can follow it instead of filing a new report:"),
         "followThis": _("Follow this case instead"),
         "fileAnyway": _("None of these is my problem: I will send my own report below."),
-        "metres": _("%(m)s m away"),
+        "metres": _("about %(m)s m away"),
+        "similarReceived": _("A similar report was received nearby on %(date)s; it is being handled."),
         "received": _("received %(date)s"),
         "waitCaptcha": _("One moment: the anti-robot check is finishing. Your report is sent as soon as it is "
                          "done."),

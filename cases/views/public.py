@@ -164,7 +164,7 @@ def follow(request):
     form = FollowForm(request.POST, **_form_kwargs(request))
     if form.is_valid():
         data = form.cleaned_data
-        case = find_followable(data["follow_reference"], data["category"], *data["point"])
+        case = find_followable(data["follow_token"], data["category"], *data["point"])
         if case is None:
             form.add_error(None, _("This case cannot be followed from here any more. Please send your own "
                                    "report."))
@@ -174,7 +174,9 @@ def follow(request):
             except WorkflowError as exc:
                 form.add_error(None, str(exc))
             else:
-                request.session[SESSION_FOLLOWED] = {"reference": case.reference,
+                # The reference only of a case the public may see anyway (cases/duplicates.py).
+                public = case.is_public and case.state != "merged"
+                request.session[SESSION_FOLLOWED] = {"reference": case.reference if public else "",
                                                      "contact": form.reporter_input().has_contact}
                 return redirect("report_followed")
     return _render_form(request, _report_form_showing(request, form))

@@ -17,16 +17,15 @@ from cases.forms import FollowForm, ReportForm
 from cases.intake import SubmitResult, submit_case
 from cases.models import Case
 from cases.photos import PhotoError, process_photo
-from cases.views.common import allow_tiles, client_ip, map_config, rate_limited, too_many
+from cases.views.common import allow_tiles, client_ip, map_config
 from cases.workflow import WorkflowError
+from portal.guards import limit_before_parsing
 
 log = logging.getLogger("portal.public")
 
 SESSION_DONE = "portal_report_done"
 SESSION_FOLLOWED = "portal_followed"
 CODE_CACHE_SECONDS = 900
-# Upload bodies larger than this are refused before Django reads them.
-BODY_SLACK = 1024 * 1024
 
 logger = logging.getLogger("portal.public")
 
@@ -44,24 +43,12 @@ def _render_form(request, form, status: int = 200):
     return allow_tiles(render(request, "cases/report_form.html", context, status=status))
 
 
-def _body_too_large(request) -> bool:
-    limit = settings.PORTAL_PHOTO_MAX_COUNT * settings.PORTAL_PHOTO_MAX_BYTES + BODY_SLACK
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0) > limit
-    except ValueError:
-        return False
-
-
+# The rate limit and the body size are checked before the body is read (portal/guards.py).
+@limit_before_parsing("submit")
 @require_http_methods(["GET", "POST"])
 def report(request):
     if request.method == "GET":
         return _render_form(request, ReportForm(**_form_kwargs(request)))
-    if rate_limited(request, "submit"):
-        return too_many(request)
-    if _body_too_large(request):
-        return render(request, "cases/too_large.html", {"count": settings.PORTAL_PHOTO_MAX_COUNT,
-                                                        "mb": settings.PORTAL_PHOTO_MAX_BYTES // 1048576},
-                      status=413)
     token = request.POST.get("idempotency_key", "")
     if _already_filed(token):  # a double click whose first POST already went through
         return _remember_and_redirect(request, token, None)
@@ -157,10 +144,9 @@ def report_done(request):
     return response
 
 
+@limit_before_parsing("submit")
 @require_POST
 def follow(request):
-    if rate_limited(request, "submit"):
-        return too_many(request)
     form = FollowForm(request.POST, **_form_kwargs(request))
     if form.is_valid():
         data = form.cleaned_data

@@ -16,18 +16,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.forms import FeedbackForm, ReviewForm, TrackForm
 from cases.models import Case
 from cases.tracking import build_view, find_case, give_feedback, request_review
-from cases.views.common import rate_limited, too_many
 from cases.workflow import WorkflowError
+from portal.guards import limit_before_parsing
 
 SESSION_TRACKED = "portal_tracked_cases"
 MAX_REMEMBERED = 10
 
 
+@limit_before_parsing("track")
 @require_http_methods(["GET", "POST"])
 def track(request):
     if request.method == "POST":
-        if rate_limited(request, "track"):
-            return too_many(request)
         form = TrackForm(request.POST)
         if form.is_valid():
             case = find_case(form.cleaned_data["reference"], form.cleaned_data["access_code"])

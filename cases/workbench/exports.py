@@ -18,6 +18,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from cases.privacy.text import clean_text
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
@@ -28,7 +30,9 @@ def safe_cell(sheet, value):
         # Excel has no time zones: write the local (Asia/Shanghai) wall time.
         value = timezone.localtime(value).replace(tzinfo=None)
     elif value is not None and not isinstance(value, (int, float, bool)):
-        value = str(value)
+        # openpyxl refuses control characters (IllegalCharacterError): one stored \x0b
+        # made every export holding the case fail. Text is cleaned on the way in too.
+        value = clean_text(str(value))
     cell = WriteOnlyCell(sheet, value)
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, whatever openpyxl guessed

@@ -50,6 +50,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Body size, NUL and control characters, rate limits: before anything reads the body
+    # (the CSRF middleware is the first to parse it). portal/guards.py.
+    "portal.guards.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous public CMS pages from the cache, before the session and Wagtail layers.
     "cms.pagecache.PublicPageCacheMiddleware",
@@ -199,7 +202,7 @@ AXES_ENABLE_ADMIN = False  # django.contrib.admin is not installed
 # SQLite and PostgreSQL alike; a cache handler would need Redis (ENGINEERING §4).
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # Same client address as django-ratelimit; the page never says whether the user exists.
-AXES_CLIENT_IP_CALLABLE = "cases.workbench.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip"
 AXES_LOCKOUT_CALLABLE = "cases.workbench.security.lockout_response"
 
 # --- I18N ------------------------------------------------------------------------
@@ -259,8 +262,15 @@ if AWS_STORAGE_BUCKET_NAME:
     os.environ.setdefault("AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required")
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # the form fields, files not counted
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# portal.guards refuses a body by its Content-Length before anything reads it: the
+# citizens' forms and Open311 may carry all photos of a report plus this slack; every
+# other URL (staff uploads of documents and spreadsheets) this many bytes. The reverse
+# proxy's own limit (nginx client_max_body_size) must not be lower (docs/security.md).
+PORTAL_BODY_SLACK_BYTES = env.int("PORTAL_BODY_SLACK_BYTES", default=1024 * 1024)
+PORTAL_MAX_REQUEST_BYTES = env.int("PORTAL_MAX_REQUEST_BYTES", default=100 * 1024 * 1024)
 
 # --- Wagtail ---------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "生态环境督察整改平台"

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_noop
 from cases import geo, notifications, public_text, refcache
 from cases.calendar import CalendarNotCovered, load_calendar, local_date
 from cases.deadlines import Policy, start_clock
+from cases.fields import key_materials
 from cases.models import (
     Case,
     CaseSource,
@@ -86,14 +87,17 @@ class SubmitResult:
     created: bool
 
 
-def hash_access_code(reference: str, code: str) -> str:
-    key = (settings.FIELD_ENCRYPTION_KEY or settings.SECRET_KEY).encode()
-    return hmac.new(key, f"{reference}:{code.strip().upper()}".encode(), hashlib.sha256).hexdigest()
+def hash_access_code(reference: str, code: str, key: str | None = None) -> str:
+    """Keyed with the newest FIELD_ENCRYPTION_KEY (cases/fields.py)."""
+    key = key or key_materials()[0]
+    return hmac.new(key.encode(), f"{reference}:{code.strip().upper()}".encode(), hashlib.sha256).hexdigest()
 
 
 def check_access_code(case: Case, code: str) -> bool:
-    return bool(case.access_code_hash) and hmac.compare_digest(case.access_code_hash,
-                                                               hash_access_code(case.reference, code or ""))
+    """Any configured key verifies: codes handed out before a key rotation keep working."""
+    return bool(case.access_code_hash) and any(
+        hmac.compare_digest(case.access_code_hash, hash_access_code(case.reference, code or "", key))
+        for key in key_materials())
 
 
 def new_access_code() -> str:

@@ -349,6 +349,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+# No contact, access code, reset link or message body in any log line outside DEBUG
+# (PRODUCT §7): every handler redacts (portal/logredact.py).
+LOGGING.setdefault("filters", {})["redact"] = {"()": "portal.logredact.RedactFilter"}
+for _handler in LOGGING["handlers"].values():
+    _handler.setdefault("filters", []).append("redact")
 
 # --- Security headers (public pages; PRODUCT §7) -----------------------------------
 MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")

@@ -7,8 +7,6 @@ from django.core.cache import caches
 from cases.api.keys import create_client
 from cases.models import Case
 from portal.guards import body_limit
-from tests.cases.conftest import city  # noqa: F401
-from tests.cms.conftest import home, tree  # noqa: F401
 from tests.public.conftest import report_data
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +38,7 @@ def _fresh_limits(settings):
 
 
 @pytest.mark.parametrize(("url", "params"), GET_URLS, ids=[f"{u}?{'&'.join(p)}" for u, p in GET_URLS])
-def test_nul_in_any_url_is_bad_input_not_a_crash(client, tree, city, url, params):  # noqa: F811
+def test_nul_in_any_url_is_bad_input_not_a_crash(client, tree, city, url, params):
     response = client.get(url, params)
     assert response.status_code == 400
     if url.startswith(OPEN311):

@@ -190,6 +190,13 @@ MIDDLEWARE[_auth_middleware:_auth_middleware] = [
     "cases.workbench.middleware.StaffTwoFactorMiddleware",
 ]
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# Sign-in and password reset limited per address and per account, before the view
+# (cases/workbench/throttle.py); axes still locks a username + address after 5 failures.
+MIDDLEWARE.append("cases.workbench.throttle.StaffAuthThrottleMiddleware")
+PORTAL_RATELIMIT_LOGIN_ADDRESS = env("PORTAL_RATELIMIT_LOGIN_ADDRESS", default="20/h")
+PORTAL_RATELIMIT_LOGIN_ACCOUNT = env("PORTAL_RATELIMIT_LOGIN_ACCOUNT", default="10/h")
+PORTAL_RATELIMIT_RESET_ADDRESS = env("PORTAL_RATELIMIT_RESET_ADDRESS", default="5/h")
+PORTAL_RATELIMIT_RESET_ACCOUNT = env("PORTAL_RATELIMIT_RESET_ACCOUNT", default="3/h")
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 PORTAL_REQUIRE_2FA = env.bool("PORTAL_REQUIRE_2FA", default=True)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="生态环境督察整改平台")

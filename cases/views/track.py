@@ -32,7 +32,7 @@ def track(request):
             case = find_case(form.cleaned_data["reference"], form.cleaned_data["access_code"])
             if case is None:
                 return redirect(reverse("track") + "?notfound=1")
-            _remember(request, case)
+            remember_case(request, case)
             return redirect("track_case", reference=case.reference)
     else:
         form = TrackForm()
@@ -42,7 +42,8 @@ def track(request):
     return response
 
 
-def _remember(request, case: Case) -> None:
+def remember_case(request, case: Case) -> None:
+    """This browser session may open `case`'s tracking page (after the code, or right after reporting)."""
     request.session.cycle_key()  # a new session id whenever access is granted
     tracked = [pk for pk in request.session.get(SESSION_TRACKED, []) if pk != case.pk]
     request.session[SESSION_TRACKED] = [case.pk, *tracked][:MAX_REMEMBERED]
@@ -110,4 +111,7 @@ def forget(request, reference: str):
     case = Case.objects.filter(reference=reference).first()
     if case is not None:
         request.session[SESSION_TRACKED] = [pk for pk in request.session.get(SESSION_TRACKED, []) if pk != case.pk]
+        done = request.session.get("portal_report_done") or {}
+        if done.get("token") and done.get("token") == case.idempotency_key:
+            del request.session["portal_report_done"]  # the confirmation page forgets the code too
     return redirect("track")

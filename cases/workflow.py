@@ -11,13 +11,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import public_text as public_text_module
 from cases import refcache, roles
+from cases.lifecycle import (  # noqa: F401  (re-exported: callers import the errors from here)
+    ConflictError,
+    ForbiddenTransition,
+    Lifecycle,
+    MissingReason,
+    NotPermitted,
+    WorkflowError,
+    guarded_transition,
+)
 from cases.models import Case, CaseEvent
 from cases.models import CaseState as S
 
@@ -44,24 +52,12 @@ PERMISSIONS: dict[str, str] = {
 }
 
 
-class WorkflowError(Exception):
-    """A refused action, with a message fit to show the user."""
-
-
-class ForbiddenTransition(WorkflowError):
-    pass
-
-
-class NotPermitted(WorkflowError):
-    pass
-
-
-class ConflictError(WorkflowError):
-    pass
-
-
-class MissingReason(WorkflowError):
-    pass
+CASE_LIFECYCLE = Lifecycle(
+    model=Case, transitions=TRANSITIONS,
+    forbidden_message=gettext_lazy("This case is %(state)s; that action is not possible now."),
+    conflict_message=gettext_lazy("Someone else changed this case first. Reload it and try again."),
+    select_related=("lead_department", "category", "township"),
+)
 
 
 @dataclass
@@ -106,43 +102,34 @@ def require(text: str, what: str) -> str:
     return text
 
 
-def _lock(case_id: int) -> Case:
-    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of a join.
-    return (Case.objects.select_for_update(of=("self",)).select_related("lead_department", "category", "township")
-            .get(pk=case_id))
-
-
 def _transition(case: Case, action: str, actor, effect: Callable[[Case, datetime], Outcome], *,
                 now: datetime | None = None, expected_version: int | None = None,
                 event_kind: str | None = None, is_public: bool = False) -> Case:
-    sources, target = TRANSITIONS[action]
-    now = now or timezone.now()
-    with transaction.atomic():
-        current = _lock(case.pk)
-        if expected_version is not None and current.version != expected_version:
-            raise ConflictError(_("Someone else changed this case first. Reload it and try again."))
-        if current.state not in sources:
-            raise ForbiddenTransition(
-                _("This case is %(state)s; that action is not possible now.") % {"state": current.get_state_display()}
-            )
+    outcomes: list[Outcome] = []
+
+    def check(current: Case) -> None:
         if not may(actor, action, current):
             raise NotPermitted(_("You may not do this on this case."))
-        outcome = effect(current, now)
-        updated = Case.objects.filter(pk=current.pk, state=current.state, version=current.version).update(
-            state=target, version=F("version") + 1, updated_at=now, **outcome.updates,
-        )
-        if updated != 1:
-            raise ConflictError(_("Someone else changed this case first. Reload it and try again."))
-        record_event(current, event_kind or action, actor, now, from_state=current.state, to_state=target,
+
+    def apply(current: Case, at: datetime) -> dict:
+        outcomes.append(effect(current, at))
+        return {"updated_at": at, **outcomes[0].updates}
+
+    def record(current: Case, from_state: str, to_state: str, at: datetime) -> None:
+        outcome = outcomes[0]
+        record_event(current, event_kind or action, actor, at, from_state=from_state, to_state=to_state,
                      is_public=is_public, public_text=outcome.public_text,
                      internal_text=outcome.internal_text, data=outcome.data,
                      public_message=outcome.public_message)
-        from cases.deadlines import refresh_case_flags
+        from cases.deadlines import refresh_case_flags  # deadlines imports workflow
 
         refresh_case_flags([current.pk])
         for callback in outcome.after_commit:
             transaction.on_commit(callback)
         transaction.on_commit(refcache.public_data_changed)  # public pages rebuild (cms.pagecache)
+
+    current = guarded_transition(CASE_LIFECYCLE, case.pk, action, now=now or timezone.now(),
+                                 expected_version=expected_version, check=check, effect=apply, record=record)
     current.refresh_from_db()
     return current
 

@@ -49,13 +49,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Anonymous public CMS pages from the cache before any other layer; it stores the
+    # response with the headers the layers below added (security, CSP).
+    "cms.pagecache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Body size, NUL and control characters, rate limits: before anything reads the body
     # (the CSRF middleware is the first to parse it). portal/guards.py.
     "portal.guards.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Anonymous public CMS pages from the cache, before the session and Wagtail layers.
-    "cms.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -363,7 +364,7 @@ for _handler in LOGGING["handlers"].values():
     _handler.setdefault("filters", []).append("redact")
 
 # --- Security headers (public pages; PRODUCT §7) -----------------------------------
-MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
 INSTALLED_APPS.append("csp")
 
 

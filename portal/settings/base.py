@@ -324,6 +324,9 @@ PORTAL_PHOTO_MAX_BYTES = env.int("PORTAL_PHOTO_MAX_BYTES", default=10 * 1024 * 1
 PORTAL_PHOTO_MAX_EDGE = env.int("PORTAL_PHOTO_MAX_EDGE", default=2048)
 PORTAL_PHOTO_THUMB_EDGE = env.int("PORTAL_PHOTO_THUMB_EDGE", default=320)
 PORTAL_PHOTO_MAX_PIXELS = env.int("PORTAL_PHOTO_MAX_PIXELS", default=50_000_000)
+# Estimated peak memory of decoding one upload (cases.photos.decode_cost), checked from
+# the header before decoding: bounds CPU and memory per upload (bench/hostile_photos.py).
+PORTAL_PHOTO_MAX_DECODE_MB = env.int("PORTAL_PHOTO_MAX_DECODE_MB", default=150)
 # Citizen intake (docs/citizen-intake.md): map, geocoder, duplicates, CAPTCHA, rate limits.
 PORTAL_MAP_TILE_SUBDOMAINS = env("PORTAL_MAP_TILE_SUBDOMAINS", default="abc")
 PORTAL_MAP_CRS = env("PORTAL_MAP_CRS", default="wgs84")  # of the tiles: wgs84 (Tianditu, OSM), gcj02, bd09

@@ -145,7 +145,7 @@ def test_photo_gps_of_a_public_case_is_never_published_verbatim(client, tree, ci
     Case.objects.filter(pk=case.pk).update(location_source="photo")
     case = close_case(case, city, summary="摘要")
     outputs = [client.get("/cases/").content.decode(), client.get("/cases/geojson/").content.decode(),
-               client.get("/cases/csv/").content.decode("utf-8-sig"),
+               b"".join(client.get("/cases/csv/").streaming_content).decode("utf-8-sig"),
                client.get(f"/open311/v2/requests/{case.reference}.json").content.decode()]
     for text in outputs:
         assert case.reference in text

@@ -1,7 +1,7 @@
 """CPU time and peak memory per hostile photo upload (cases.photos.process_photo()).
 
 Each file is processed in a fresh Python process, so the peak resident memory
-(ru_maxrss) belongs to that one upload: the number reported is the growth over the
+(VmHWM) belongs to that one upload: the number reported is the growth over the
 process's baseline after Django and Pillow are loaded. CPU is user + system time of
 process_photo() alone. A refused upload reports its refusal code: the cost of saying
 no is what matters then.
@@ -67,14 +67,22 @@ def cases() -> dict[str, bytes]:
     }
 
 
+# VmHWM (this process's own high-water mark), not ru_maxrss: Linux carries ru_maxrss
+# over from the parent through fork and exec, so a big parent hid the child's peak.
 CHILD = """
-import os, resource, sys, time
+import os, sys, time
+
+def vm_hwm_kb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
 import django
 django.setup()
 from cases.photos import PhotoError, process_photo
 data = open(sys.argv[1], "rb").read()
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+base = vm_hwm_kb()
 t0 = time.process_time()
 try:
     process_photo(data)
@@ -82,7 +90,7 @@ try:
 except PhotoError as exc:
     outcome = "refused: " + exc.code
 cpu = time.process_time() - t0
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = vm_hwm_kb()
 print(outcome, cpu, (peak - base) / 1024)
 """
 

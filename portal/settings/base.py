@@ -11,6 +11,8 @@ from pathlib import Path
 
 import environ
 
+from portal.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -216,7 +218,8 @@ AXES_LOCKOUT_CALLABLE = "cases.workbench.security.lockout_response"
 # --- I18N ------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project catalogue first, then translations of strings Wagtail leaves untranslated.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_wagtail"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -236,7 +239,9 @@ AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 
 
 def storages_from_env(bucket: str) -> dict:
-    static = {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}
+    # Hashed names (app.3f2a9c.js) so nginx and WhiteNoise send far-future cache headers;
+    # a changed file gets a new name. Needs `collectstatic` before the first request.
+    static = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
     if bucket:
         options = {
             "bucket_name": bucket,
@@ -247,10 +252,14 @@ def storages_from_env(bucket: str) -> dict:
             "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": False,
+            # "path" for most S3-compatible stores (MinIO, Ceph); empty = boto3 decides.
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default=None),
         }
         return {
             "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**options, "location": "public"}},
-            "private": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**options, "location": "private"}},
+            # Signed URLs of private files are handed to nginx (X-Accel-Redirect) at once.
+            "private": {"BACKEND": "storages.backends.s3.S3Storage",
+                        "OPTIONS": {**options, "location": "private", "querystring_expire": 60}},
             "staticfiles": static,
         }
     return {
@@ -285,6 +294,8 @@ WAGTAIL_SITE_NAME = "生态环境督察整改平台"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
+WAGTAILADMIN_USER_LOGIN_FORM = "cases.workbench.login.StaffLoginForm"
+WAGTAIL_USER_TIME_ZONES = ["Asia/Shanghai"]  # one city: no list of 600 English zone names
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no request leaves the deployment (PRODUCT §7)
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
@@ -304,6 +315,9 @@ SMS_BACKEND = env("SMS_BACKEND", default="cases.sms.LogSmsBackend")
 # --- Portal ----------------------------------------------------------------------
 # Key for contact data encrypted at rest; derived from SECRET_KEY when not set.
 FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
+# `manage.py backup` runs only when this equals the current key's fingerprint, i.e. the
+# operator has put the key in escrow (`manage.py backup --key-fingerprint`).
+PORTAL_KEY_ESCROW_FINGERPRINT = env("PORTAL_KEY_ESCROW_FINGERPRINT", default="")
 PORTAL_REFERENCE_PREFIX = env("PORTAL_REFERENCE_PREFIX", default="HB")
 PORTAL_CONTACT_RETENTION_DAYS = env.int("PORTAL_CONTACT_RETENTION_DAYS", default=365)
 PORTAL_GEOCODER_DOMAIN = env("PORTAL_GEOCODER_DOMAIN", default="nominatim.openstreetmap.org")
@@ -348,23 +362,19 @@ PORTAL_RATELIMIT_GEOCODE = env("PORTAL_RATELIMIT_GEOCODE", default="30/m")
 PORTAL_RATELIMIT_LOOKUP = env("PORTAL_RATELIMIT_LOOKUP", default="60/m")
 # bench/run.py: serve bench/reference_urls.py (the same-run references) under /__bench__/.
 PORTAL_BENCH_REFERENCE_VIEWS = env.bool("PORTAL_BENCH_REFERENCE_VIEWS", default=False)
+# Private files (photo originals, evidence) are sent by nginx after the permission check
+# (X-Accel-Redirect, portal/privatefiles.py); needs the internal locations of deploy/nginx.
+PORTAL_X_ACCEL_REDIRECT = env.bool("PORTAL_X_ACCEL_REDIRECT", default=False)
 # Behind a reverse proxy set this to the META key holding the client address
 # (e.g. HTTP_X_REAL_IP, set by the proxy itself; never a header clients can forge).
 RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
-# No contact, access code, reset link or message body in any log line outside DEBUG
-# (PRODUCT §7): every handler redacts (portal/logredact.py).
-LOGGING.setdefault("filters", {})["redact"] = {"()": "portal.logredact.RedactFilter"}
-for _handler in LOGGING["handlers"].values():
-    _handler.setdefault("filters", []).append("redact")
+# Logs (portal/logs.py, deploy/README.md "Logs"): JSON lines with the request id to stderr;
+# LOG_FORMAT=plain for people reading a terminal (the development profile's default).
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+MIDDLEWARE.insert(0, "portal.logs.RequestIdMiddleware")
 
 # --- Security headers (public pages; PRODUCT §7) -----------------------------------
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")

@@ -56,7 +56,7 @@ def test_outbox_rows_written_in_clear_are_encrypted_by_the_migration(city, new_c
     with connection.cursor() as cursor:  # as written before the fields were encrypted
         cursor.execute("UPDATE cases_notification SET recipient = %s, body = %s WHERE id = %s",
                        ["li@example.org", "您的查询码是 QWERTY2345", row.pk])
-    import_module("cases.migrations.0005_encrypt_outbox_rows").encrypt_rows(apps, None)
+    import_module("cases.migrations.0008_encrypt_outbox_rows").encrypt_rows(apps, None)
     assert raw("cases_notification", "recipient", row.pk).startswith(PREFIX)
     assert "QWERTY2345" not in raw("cases_notification", "body", row.pk)
     row.refresh_from_db()

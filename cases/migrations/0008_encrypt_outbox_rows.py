@@ -11,6 +11,6 @@ def encrypt_rows(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0004_case_list_and_change_indexes")]
+    dependencies = [("cases", "0007_milestone_task_label")]
 
     operations = [migrations.RunPython(encrypt_rows, migrations.RunPython.noop)]

@@ -7,7 +7,7 @@ from django.http import Http404, JsonResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from cases import figures
+from cases import figures, refcache
 from cases.models import Department
 from cases.programme import STATUS_LABELS
 from cms import disclosure, gantt, ledger
@@ -23,7 +23,10 @@ def ledger_context(page, request) -> dict:
     status = request.GET.get("status", "")
     status = status if status in STATUS_LABELS else ""
     all_rows = ledger.build_rows(today)
-    task_figures = figures.task_figures(today)
+    # The same statuses as the rows', counted by the figures module (one definition);
+    # cached under the public-data version, which every task or milestone change bumps.
+    task_figures = cached("task-figures", lambda: figures.task_figures(today), today,
+                          refcache.version(refcache.PUBLIC_DATA), case_data=False)
     rows = ledger.filter_rows(all_rows, unit, status)
     axis = ledger.lay_out(rows, today)
     base_url = page.url
@@ -62,7 +65,12 @@ def public_cases_context(page, request) -> dict:
     query = case_filter.querystring()
     suffix = f"?{query}" if query else ""
     return {
-        "filter": case_filter, "query": query, "options": filter_options(), "page_obj": page_obj,
+        # The filter choices (categories, townships, years with public cases) change with
+        # reference or case data only: cached under the case fingerprint and the public
+        # data version (cms/caching.py, cases/refcache.py).
+        "filter": case_filter, "query": query, "page_obj": page_obj,
+        "options": cached("case-filter-options", filter_options, get_language(),
+                          refcache.version(refcache.PUBLIC_DATA)),
         "records": [record(row) for row in page_obj.object_list],
         "csv_url": page.url + page.reverse_subpage("csv") + suffix,
         "geojson_url": page.url + page.reverse_subpage("geojson") + suffix,

@@ -12,7 +12,7 @@ from cases.models import Department
 from cases.programme import STATUS_LABELS
 from cms import disclosure, gantt, ledger
 from cms.caching import cached
-from cms.public_cases import CaseFilter, filter_options, geojson, public_rows, record
+from cms.public_cases import CaseFilter, filter_options, geojson, public_count, public_rows, record
 
 PER_PAGE = 20
 
@@ -61,7 +61,11 @@ def batch_table_context(page, source: str, number: int) -> dict:
 
 def public_cases_context(page, request) -> dict:
     case_filter = CaseFilter.from_query(request.GET)
-    page_obj = Paginator(public_rows(case_filter), PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(public_rows(case_filter), PER_PAGE)
+    # cached_property: the count comes from the case table alone, cached until a case changes.
+    paginator.__dict__["count"] = cached("public-count", lambda: public_count(case_filter),
+                                         case_filter.querystring())
+    page_obj = paginator.get_page(request.GET.get("page"))
     query = case_filter.querystring()
     suffix = f"?{query}" if query else ""
     return {

@@ -570,9 +570,15 @@ def main() -> int:
             continue
         if db not in args.databases:
             continue
-        rows, locked = run_database(args, db, workdir if db == "sqlite" else workdir / "postgres")
+        try:
+            rows, locked = run_database(args, db, workdir if db == "sqlite" else workdir / "postgres")
+        except Exception as exc:  # noqa: BLE001 - the other database's table still counts
+            tables.append(f"### {db}\n\nNot measured: the run failed ({type(exc).__name__}: {str(exc)[-300:]}).")
+            print(tables[-1], flush=True)
+            continue
         info["loadavg_end"] = common.load_average()
         tables.append(report.render(rows, info, started, args, locked, db))
+        print("\n" + tables[-1] + "\n", flush=True)  # each table as soon as it is complete
     text = "\n\n".join(tables)
     print("\n" + text)
     if not args.no_write:

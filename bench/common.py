@@ -114,7 +114,11 @@ def start_gunicorn(env: dict[str, str], log: Path, *, workers: int, threads: int
                    app: str = "portal.wsgi:application", cwd: Path = ROOT,
                    gunicorn: Path = GUNICORN) -> tuple[Process, int]:
     port = port or free_port()
-    args = [str(gunicorn), app, "--bind", f"{HOST}:{port}", "--workers", str(workers), "--threads", str(threads),
+    config = ROOT / "deploy" / "gunicorn.conf.py"
+    # The deployment's settings (deploy/gunicorn.conf.py) when there are any; the
+    # flags below override its bind, workers, threads and request recycling.
+    use_config = config.exists() and app.startswith(("portal.", "bench."))
+    args = [str(gunicorn), *(["--config", str(config)] if use_config else []), app, "--bind", f"{HOST}:{port}", "--workers", str(workers), "--threads", str(threads),
             "--worker-class", "gthread", "--keep-alive", "5", "--timeout", "60", "--graceful-timeout", "10",
             "--max-requests", "0", "--access-logfile", "-", "--access-logformat", "%(s)s %(m)s %(U)s %(M)sms",
             "--error-logfile", "-"]

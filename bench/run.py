@@ -527,7 +527,7 @@ def run_database(args: argparse.Namespace, db: str, workdir: Path) -> tuple[list
         env["DATABASE_URL"] = args.postgres
     secret_file = workdir / "secret"  # sessions made here must verify in the server: one key per folder
     if secret_file.exists():
-        env["DJANGO_SECRET_KEY"] = secret_file.read_text()
+        env["DJANGO_SECRET_KEY"] = env["FIELD_ENCRYPTION_KEY"] = secret_file.read_text()
     else:
         secret_file.write_text(env["DJANGO_SECRET_KEY"])
     prepare(args, workdir, env, db)

@@ -7,6 +7,7 @@ the whole build); on SQLite it is a plain CREATE INDEX. The migration must say
 (tests/cases/test_migration_lint.py).
 """
 
+from django.db import NotSupportedError
 from django.db.migrations import AddConstraint, AddField, AddIndex, AlterField, RunSQL
 from django.db.models import UniqueConstraint
 
@@ -23,19 +24,26 @@ class AddIndexConcurrently(AddIndex):
     def describe(self):
         return f"Concurrently create index {self.index.name} on field(s) of model {self.model_name}"
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+    def _concurrently(self, schema_editor) -> bool:
         if schema_editor.connection.vendor != "postgresql":
-            return super().database_forwards(app_label, schema_editor, from_state, to_state)
-        from django.contrib.postgres.operations import AddIndexConcurrently as PgAddIndexConcurrently
+            return False
+        if schema_editor.connection.in_atomic_block:
+            raise NotSupportedError("AddIndexConcurrently needs a migration with atomic = False")
+        return True
 
-        return PgAddIndexConcurrently.database_forwards(self, app_label, schema_editor, from_state, to_state)
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if not self._concurrently(schema_editor):
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        model = to_state.apps.get_model(app_label, self.model_name)
+        if self.allow_migrate_model(schema_editor.connection.alias, model):
+            schema_editor.add_index(model, self.index, concurrently=True)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor != "postgresql":
+        if not self._concurrently(schema_editor):
             return super().database_backwards(app_label, schema_editor, from_state, to_state)
-        from django.contrib.postgres.operations import AddIndexConcurrently as PgAddIndexConcurrently
-
-        return PgAddIndexConcurrently.database_backwards(self, app_label, schema_editor, from_state, to_state)
+        model = from_state.apps.get_model(app_label, self.model_name)
+        if self.allow_migrate_model(schema_editor.connection.alias, model):
+            schema_editor.remove_index(model, self.index, concurrently=True)
 
 
 def _created_here(migration) -> set[str]:

@@ -8,7 +8,11 @@ HANDLER = "department_handler"
 HEAD = "department_head"
 SUPERVISOR = "supervisor"
 EDITOR = "editor"
+OFFICE = "rectification_office"
 ADMINISTRATOR = "administrator"
+
+#: Who issues supervision orders, records accountability and draws spot checks.
+SUPERVISION_ROLES = (SUPERVISOR, OFFICE)
 
 ROLE_LABELS = {
     INTAKE: _("Intake officer"),
@@ -16,6 +20,7 @@ ROLE_LABELS = {
     HEAD: _("Department head"),
     SUPERVISOR: _("Supervisor"),
     EDITOR: _("Editor"),
+    OFFICE: _("Rectification office"),
     ADMINISTRATOR: _("Administrator"),
 }
 

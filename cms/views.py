@@ -54,6 +54,7 @@ def batch_table_context(page, source: str, number: int) -> dict:
     if batch is None:
         raise Http404
     return {"batch": batch, "columns": [str(c) for c in disclosure.COLUMNS], "rows": disclosure.rows(batch),
+            "accountability": disclosure.batch_accountability(batch),
             "csv_url": page.url + page.reverse_subpage("batch_csv", args=[source, number])}
 
 

@@ -8,7 +8,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from cases import roles
 from cases.workbench import urls
 from cases.workbench.base import REPORT_ROLES, WORKBENCH_ROLES, is_workbench_user
-from cases.workbench.panels import CaseCountsPanel, EscalationsPanel
+from cases.workbench.panels import CaseCountsPanel, EscalationsPanel, OrdersPanel
 
 
 @hooks.register("register_admin_urls")
@@ -43,6 +43,13 @@ def _items():
                      order=400),
         RoleMenuItem(_("Rectification tasks"), "workbench:tasks", WORKBENCH_ROLES, icon_name="tasks", order=500),
         RoleMenuItem(_("Joint meetings"), "workbench:meetings", WORKBENCH_ROLES, icon_name="group", order=600),
+        RoleMenuItem(_("Supervision orders"), "workbench:orders", WORKBENCH_ROLES, icon_name="warning", order=700),
+        RoleMenuItem(_("Accountability records"), "workbench:accountability", WORKBENCH_ROLES, icon_name="user",
+                     order=710),
+        RoleMenuItem(_("Spot checks"), "workbench:spot_checks", (*roles.SUPERVISION_ROLES, roles.INTAKE),
+                     icon_name="search", order=720),
+        RoleMenuItem(_("Progress reports"), "workbench:snapshots", (roles.OFFICE, roles.SUPERVISOR),
+                     icon_name="doc-full", order=730),
     ]
 
 
@@ -66,4 +73,4 @@ def recovery_codes_account_item(request):
 @hooks.register("construct_homepage_panels")
 def add_panels(request, panels):
     if is_workbench_user(request.user):
-        panels.extend([CaseCountsPanel(request.user), EscalationsPanel(request.user)])
+        panels.extend([CaseCountsPanel(request.user), EscalationsPanel(request.user), OrdersPanel(request.user)])

@@ -26,6 +26,7 @@ DEMO_USERS = {
     "demo_handler_town": (roles.HANDLER, DEMO_TOWN, "陈静"),
     "demo_head_env": (roles.HEAD, "env", "赵强"),
     "demo_supervisor": (roles.SUPERVISOR, None, "孙丽"),
+    "demo_office": (roles.OFFICE, "office", "钱芳"),
     "demo_editor": (roles.EDITOR, None, "周敏"),
     "demo_admin": (roles.ADMINISTRATOR, None, "吴刚"),
 }

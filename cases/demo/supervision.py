@@ -15,7 +15,7 @@ from cases.models import (
     SpotCheckRound,
     SupervisionOrder,
 )
-from cases.reports.snapshots import freeze_snapshot
+from cases.reports.snapshots import freeze_snapshot, write_texts
 from cases.supervision.accountability import record_accountability
 from cases.supervision.orders import accept_reply, issue_order, reply_to_order
 from cases.supervision.spotchecks import draw_round, record_outcome
@@ -23,14 +23,18 @@ from cases.supervision.spotchecks import draw_round, record_outcome
 FIRST_REPORT_AS_OF = date(2025, 6, 18)  # the day before the 8th central batch arrived
 ROUND_NAME = "2026年第一轮回头看抽查"
 ROUND_SEED = 20260315
+PROBLEMS = ("一是个别乡镇对反弹问题重视不够，河道非法采砂问题出现反弹；\n"
+            "二是部分整改任务节点滞后，长效机制尚不健全。")
+NEXT_STEPS = ("一是对反弹问题挂牌督办，限期彻底整改；\n二是持续开展“回头看”抽查，巩固整改成效；\n"
+              "三是严格督查考核，对整改不力的单位和个人严肃问责。")
 
 # (unit, department code or None, form, person name, post, public, reason, authority, batch number)
 RECORDS = [
-    ("白沙镇人民政府", "gov-baisha", "interview", "", "", False, "交办信访件反复投诉，整改进度滞后", "市生态环境保护督察整改工作领导小组", 2),
+    ("", "gov-baisha", "interview", "", "", False, "交办信访件反复投诉，整改进度滞后", "市生态环境保护督察整改工作领导小组", 2),
     ("某建材有限公司", None, "interview", "", "", False, "扬尘污染问题整改不到位", "市生态环境局", 3),
-    ("白沙镇人民政府", "gov-baisha", "admonishment", "王某", "分管副镇长", True, "履行属地监管责任不力", "市纪委监委", 2),
-    ("市水利局", "water", "criticism", "", "", False, "河道采砂问题监管缺位", "市委、市政府督查室", 8),
-    ("市水利局", "water", "sanction", "李某", "科长", False, "对非法采砂问题失察失责", "市纪委监委", 8),
+    ("", "gov-baisha", "admonishment", "王某", "分管副镇长", True, "履行属地监管责任不力", "市纪委监委", 2),
+    ("", "water", "criticism", "", "", False, "河道采砂问题监管缺位", "市委、市政府督查室", 8),
+    ("", "water", "sanction", "李某", "科长", False, "对非法采砂问题失察失责", "市纪委监委", 8),
 ]
 
 
@@ -54,7 +58,8 @@ def seed_supervision(world, users: dict, depts: dict, now: datetime, log) -> Non
                            now=now - timedelta(days=10))
     today = local_date(now)
     if not ProgressSnapshot.objects.filter(as_of=today).exists():
-        freeze_snapshot(None, today, now=now)
+        snapshot = freeze_snapshot(users.get("demo_office"), today, now=now)
+        write_texts(snapshot, users["demo_office"], problems=PROBLEMS, next_steps=NEXT_STEPS)
     log(f"supervision: {SupervisionOrder.objects.count()} orders, {AccountabilityRecord.objects.count()} "
         f"accountability records, {ProgressSnapshot.objects.count()} progress snapshots")
 
@@ -92,7 +97,9 @@ def _records(supervisor, depts, now) -> None:
     for unit, dept, form, person, post, public, reason, authority, batch_number in RECORDS:
         batch = ReferralBatch.objects.get(source=CaseSource.CENTRAL, number=batch_number)
         cases = list(Case.objects.filter(batch=batch, state=CaseState.CLOSED).order_by("batch_sequence")[:1])
-        record_accountability(supervisor, unit_name=unit, department=depts.get(dept) if dept else None, form=form,
+        department = depts[dept] if dept else None
+        record_accountability(supervisor, unit_name=department.name if department else unit, department=department,
+                              form=form,
                               person_name=person, person_post=post, is_public=public, reason=reason,
                               decided_on=(now - timedelta(days=40)).date(), authority=authority, cases=cases,
                               batches=[batch], now=now)

@@ -1,72 +1,33 @@
-"""Live counters for the home page (PRODUCT §1, §4.5): computed from data, never typed.
+"""The live counters of the home page and the progress dashboard (PRODUCT §1, §4.5).
 
-Definitions (the tests count the same things independently):
-
-* tasks: total, completed (written off through a recorded verification), overdue
-  (not written off, deadline passed).
-* referrals per source (central, provincial) and citizen reports (every other
-  source): merged duplicates are not counted.
-* closure rate: closed or stage-closed cases / cases that were not merged or
-  rejected.
-* on-time rate: of the closed or stage-closed cases that had a handling clock, the
-  share whose handling clocks all stopped no later than they were due.
+No figure is computed here: each one comes from `cases.figures`, which defines every
+public figure once. This module only chooses which figures the counters show and
+caches the case figures (cms/caching.py); task figures depend on today's date and
+read 18 rows, so they are not cached.
 """
 
 from datetime import date
 
-from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from cases.models import Case, CaseState, Clock, ClockKind, RectificationTask
-from cases.stats import headline_counters
+from cases import figures
+from cases.models import CaseSource
 from cms.caching import cached
-
-FINISHED = (CaseState.CLOSED, CaseState.STAGE_CLOSED)
-
-
-def task_counters(today: date) -> dict:
-    tasks = RectificationTask.objects.aggregate(
-        total=Count("pk"),
-        completed=Count("pk", filter=Q(verified_at__isnull=False)),
-        overdue=Count("pk", filter=Q(verified_at__isnull=True, deadline__lt=today)),
-    )
-    tasks["in_progress"] = tasks["total"] - tasks["completed"]
-    return tasks
-
-
-def handling_clocks():
-    return Clock.objects.filter(case=OuterRef("pk"), kind=ClockKind.HANDLING)
-
-
-def on_time_annotated(qs):
-    """Annotate `has_handling` and `late`: the two facts the on-time rate needs."""
-    late = handling_clocks().filter(Q(stopped_at__gt=F("due_at")) | Q(stopped_at__isnull=True))
-    return qs.annotate(has_handling=Exists(handling_clocks()), late=Exists(late))
-
-
-def percent(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
-
-
-def rates() -> dict:
-    counted = Case.objects.exclude(state__in=(CaseState.MERGED, CaseState.REJECTED))
-    totals = counted.aggregate(total=Count("pk"), finished=Count("pk", filter=Q(state__in=FINISHED)))
-    timed = on_time_annotated(counted.filter(state__in=FINISHED)).filter(has_handling=True).aggregate(
-        n=Count("pk"), on_time=Count("pk", filter=Q(late=False)))
-    return {
-        "closure": percent(totals["finished"], totals["total"]),
-        "on_time": percent(timed["on_time"], timed["n"]),
-        "finished": totals["finished"], "counted": totals["total"],
-        "timed": timed["n"], "on_time_count": timed["on_time"],
-    }
 
 
 def _case_counters() -> dict:
-    return {"referrals": headline_counters()["referrals"], "rates": rates()}
+    return {
+        "central": figures.referral_figures(CaseSource.CENTRAL),
+        "provincial": figures.referral_figures(CaseSource.PROVINCIAL),
+        "citizen": figures.citizen_figures(),
+        "closure": figures.closure_rate(),
+        "on_time": figures.on_time_rate(),
+    }
 
 
 def live_counters(today: date | None = None) -> dict:
-    """Task counters (live) and case counters (cached, see cms/caching.py)."""
+    """Task figures (live) and case figures (cached)."""
     today = today or timezone.localdate()
-    case_part = cached("counters", _case_counters)
-    return {"tasks": task_counters(today), **case_part}
+    counters = {"tasks": figures.task_figures(today), **cached("counters", _case_counters)}
+    counters["referrals"] = [("central", counters["central"]), ("provincial", counters["provincial"])]
+    return counters

@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from cases.models import Case, CaseState
+from cases.figures import counted_cases, on_time_annotated, percent
+from cases.figures.cases import FINISHED
+from cases.models import CaseState
 from cms.caching import cached
-from cms.counters import FINISHED, on_time_annotated, percent
 
 
 def _counted():
-    return Case.objects.exclude(state=CaseState.MERGED)
+    return counted_cases()
 
 
 def localized(name: str, name_en: str = "") -> str:

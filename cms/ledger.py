@@ -11,10 +11,9 @@ from datetime import date, timedelta
 from django.db.models import Prefetch
 
 from cases.models import Case, JointMeeting, Milestone, RectificationTask
-from cases.programme import STATUS_LABELS, TaskProgress, task_progress
+from cases.programme import TaskProgress, task_progress
 
 SCALE = 100
-STATUSES = tuple(STATUS_LABELS)
 
 
 @dataclass
@@ -66,13 +65,6 @@ def filter_rows(rows: list[LedgerRow], unit: str = "", status: str = "") -> list
         return in_unit and (not status or row.progress.status == status)
 
     return [r for r in rows if keep(r)]
-
-
-def status_counts(rows: list[LedgerRow]) -> dict[str, int]:
-    counts = dict.fromkeys(STATUSES, 0)
-    for row in rows:
-        counts[row.progress.status] += 1
-    return counts
 
 
 def _x(day: date, start: date, span: int) -> float:

@@ -39,8 +39,8 @@ HIT_HEADER = "X-Page-Cache"
 PARAMETERS = frozenset({"page", "category", "township", "state", "year", "tag", "unit", "status"})
 MAX_PARAMETER_LENGTH = 40
 # Never Wagtail pages: skip the key lookups for them.
-NOT_PAGES = ("/report/", "/track/", "/open311/", "/healthz", "/admin/", "/django-admin/", "/static/", "/media/",
-             "/documents/", "/i18n/", "/search/", "/__bench__/", "/favicon.ico", "/robots.txt")
+NOT_PAGES = ("/report/", "/track/", "/open311/", "/healthz", "/livez", "/readyz", "/admin/", "/django-admin/",
+             "/static/", "/media/", "/documents/", "/i18n/", "/search/", "/__bench__/", "/favicon.ico", "/robots.txt")
 
 
 def _eligible(request) -> bool:

@@ -7,6 +7,7 @@ from django.http import Http404, JsonResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from cases import figures
 from cases.models import Department
 from cases.programme import STATUS_LABELS
 from cms import disclosure, ledger
@@ -22,12 +23,13 @@ def ledger_context(request) -> dict:
     status = request.GET.get("status", "")
     status = status if status in STATUS_LABELS else ""
     all_rows = ledger.build_rows(today)
+    task_figures = figures.task_figures(today)
     rows = ledger.filter_rows(all_rows, unit, status)
     axis = ledger.lay_out(rows, today)
     unit_ids = {r.task.lead_department_id for r in all_rows} | {d.pk for r in all_rows for d in r.co_units}
     return {
         "rows": rows, "axis": axis, "today": today, "unit": unit, "status": status,
-        "counts": ledger.status_counts(all_rows), "total": len(all_rows),
+        "counts": task_figures.by_status(), "total": task_figures.total,
         "statuses": [(k, str(v)) for k, v in STATUS_LABELS.items()],
         "units": Department.objects.filter(pk__in=unit_ids).order_by("sort_order", "name"),
         "filtered": bool(unit or status),
@@ -35,17 +37,10 @@ def ledger_context(request) -> dict:
 
 
 def batch_index_context(page) -> dict:
-    from django.db.models import Count, Q
-
-    from cases.models import CaseState
-
-    batches = disclosure.batches().annotate(
-        n=Count("cases", filter=~Q(cases__state=CaseState.MERGED)),
-        closed=Count("cases", filter=Q(cases__state=CaseState.CLOSED)),
-        stage_closed=Count("cases", filter=Q(cases__state=CaseState.STAGE_CLOSED)))
-    items = [{"batch": b, "url": page.url + page.reverse_subpage(
-        "batch", args=[disclosure.source_slug(b), b.number]), "csv": page.url + page.reverse_subpage(
-        "batch_csv", args=[disclosure.source_slug(b), b.number])} for b in batches]
+    items = [{"batch": b, "figures": f, "key": f"batch.{disclosure.source_slug(b)}.{b.number}",
+              "url": page.url + page.reverse_subpage("batch", args=[disclosure.source_slug(b), b.number]),
+              "csv": page.url + page.reverse_subpage("batch_csv", args=[disclosure.source_slug(b), b.number])}
+             for b, f in figures.batch_figures(disclosure.batches())]
     return {"items": items}
 
 
@@ -53,7 +48,9 @@ def batch_table_context(page, source: str, number: int) -> dict:
     batch = disclosure.find_batch(source, number)
     if batch is None:
         raise Http404
-    return {"batch": batch, "columns": [str(c) for c in disclosure.COLUMNS], "rows": disclosure.rows(batch),
+    [(_, batch_figures)] = figures.batch_figures(type(batch).objects.filter(pk=batch.pk))
+    return {"batch": batch, "figures": batch_figures, "key": f"batch.{source}.{number}",
+            "columns": [str(c) for c in disclosure.COLUMNS], "rows": disclosure.rows(batch),
             "accountability": disclosure.batch_accountability(batch),
             "csv_url": page.url + page.reverse_subpage("batch_csv", args=[source, number])}
 

@@ -1,5 +1,14 @@
-"""/healthz: database, cache, media storage, task-queue heartbeat, work calendar."""
+"""Health endpoints, one per consumer (deploy/README.md, README "Running at scale"):
 
+- ``/livez``  — the process answers; for a process supervisor. Touches nothing.
+- ``/readyz`` — this node can serve: the database answers. For the load balancer. A shared
+  dependency (Redis, the worker, storage, the calendar) never takes every node out at once.
+- ``/healthz`` — the detailed report for monitoring: each dependency is ``ok`` or ``degraded``
+  with a reason; only a failed database makes the node ``failing`` (503).
+"""
+
+import threading
+import time
 import uuid
 from datetime import timedelta
 
@@ -14,6 +23,8 @@ from django.views.decorators.cache import never_cache
 
 from cases.calendar import calendar_coverage_problem, provisional_years
 from cases.models import TaskHeartbeat
+
+STORAGE_PROBE_TTL = 60.0  # seconds; a probe writes one object, so not on every check
 
 
 def check_database() -> str | None:
@@ -34,7 +45,7 @@ def check_cache() -> str | None:
     return getattr(cache, "last_error", "") or "cache did not return the value just written"
 
 
-def check_media() -> str | None:
+def _probe_media() -> str | None:
     name = default_storage.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
     try:
         with default_storage.open(name) as fh:
@@ -43,6 +54,35 @@ def check_media() -> str | None:
     finally:
         default_storage.delete(name)
     return None
+
+
+class _ProbeMemo:
+    """The last storage probe result of this process, reused for STORAGE_PROBE_TTL seconds."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.at: float | None = None
+        self.result: str | None = None
+
+    def clear(self) -> None:
+        with self.lock:
+            self.at = None
+
+
+storage_memo = _ProbeMemo()
+
+
+def check_media() -> str | None:
+    with storage_memo.lock:
+        fresh = storage_memo.at is not None and time.time() - storage_memo.at < STORAGE_PROBE_TTL
+        if fresh:
+            return storage_memo.result
+        try:
+            result = _probe_media()
+        except Exception as exc:  # reported as degraded, remembered like a success
+            result = f"{type(exc).__name__}: {exc}"
+        storage_memo.at, storage_memo.result = time.time(), result
+        return result
 
 
 def check_task_queue(now=None) -> str | None:
@@ -61,8 +101,8 @@ def check_calendar(now=None) -> str | None:
     return calendar_coverage_problem(today, today + timedelta(days=60))
 
 
-CHECKS = {
-    "database": check_database,
+# A failed dependency of the whole site is "degraded": the node still serves pages.
+DEPENDENCIES = {
     "cache": check_cache,
     "media": check_media,
     "task_queue": check_task_queue,
@@ -70,21 +110,47 @@ CHECKS = {
 }
 
 
+def _run(check) -> str | None:
+    try:
+        return check()
+    except Exception as exc:  # a health check reports failures, it never raises
+        return f"{type(exc).__name__}: {exc}"
+
+
 @never_cache
-def healthz(request):
-    results = {}
+def livez(request):
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def readyz(request):
+    problem = _run(check_database)
+    if problem:
+        return JsonResponse({"status": "failing", "database": problem}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def _calendar_warning() -> str | None:
     today = timezone.localdate()
     provisional = provisional_years(today, today + timedelta(days=60))
-    for name, check in CHECKS.items():
-        try:
-            problem = check()
-        except Exception as exc:  # a health check reports failures, it never raises
-            problem = f"{type(exc).__name__}: {exc}"
-        results[name] = {"ok": problem is None, **({"error": problem} if problem else {})}
-    if provisional and results["work_calendar"]["ok"]:
-        results["work_calendar"]["warning"] = (
-            "provisional calendar (statutory holidays only) for " + ", ".join(map(str, provisional))
-        )
-    healthy = all(r["ok"] for r in results.values())
-    return JsonResponse({"status": "ok" if healthy else "failing", "checks": results},
-                        status=200 if healthy else 503)
+    if provisional:
+        return "provisional calendar (statutory holidays only) for " + ", ".join(map(str, provisional))
+    return None
+
+
+@never_cache
+def healthz(request):
+    database = _run(check_database)
+    if database:
+        # Every other check reads the database too; report the one cause.
+        return JsonResponse({"status": "failing", "checks": {"database": {"status": "failing",
+                                                                          "reason": database}}}, status=503)
+    checks = {"database": {"status": "ok"}}
+    for name, check in DEPENDENCIES.items():
+        problem = _run(check)
+        checks[name] = {"status": "degraded", "reason": problem} if problem else {"status": "ok"}
+    warning = _calendar_warning() if checks["work_calendar"]["status"] == "ok" else None
+    if warning:
+        checks["work_calendar"]["warning"] = warning
+    degraded = [name for name, result in checks.items() if result["status"] != "ok"]
+    return JsonResponse({"status": "degraded" if degraded else "ok", "degraded": degraded, "checks": checks})

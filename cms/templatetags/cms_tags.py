@@ -43,3 +43,15 @@ def other_language_url(context) -> str:
     if translation.get_language() == "en":
         return "/" + (path[3:] if path.startswith("/en/") else path).lstrip("/")
     return "/en/" + path.lstrip("/")
+
+
+@register.simple_tag
+def figure(value, name: str):
+    """A public figure, marked up so that it can be read back: `<data value>` holds
+    the number and `data-figure` names it (the cross-page figure test reads every
+    one and compares it with an independent count)."""
+    from django.utils.html import format_html
+
+    if value is None:
+        return format_html('<data class="figure" value="" data-figure="{}">—</data>', name)
+    return format_html('<data class="figure" value="{}" data-figure="{}">{}</data>', value, name, value)

@@ -17,10 +17,9 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from wagtail.models import GroupPagePermission, Page, Site
 
-from cases import roles
+from cases import figures, roles
 from cases.models import Case, CaseSource, CaseState, Category, Clock, ReferralBatch, Township
 from cases.routing import invalidate_township_index
-from cases.stats import headline_counters
 from cms.models import HomePage, StandardPage
 
 NOW = "2026-11-29T10:00:00+08:00"
@@ -40,12 +39,12 @@ def _row_counts() -> dict[str, int]:
 
 
 def _check_headline_counters(now: datetime) -> None:
-    counters = headline_counters(today=now.date())
-    assert (counters["tasks"]["total"], counters["tasks"]["completed"]) == (18, 12)
-    central = counters["referrals"][CaseSource.CENTRAL.value]
-    assert (central["total"], central["closed"], central["open"]) == (153, 152, 1)
-    provincial = counters["referrals"][CaseSource.PROVINCIAL.value]
-    assert (provincial["total"], provincial["closed"]) == (15, 15)
+    tasks = figures.task_figures(now.date())
+    assert (tasks.total, tasks.completed) == (18, 12)
+    central = figures.referral_figures(CaseSource.CENTRAL)
+    assert (central.received, central.closed, central.in_progress) == (153, 152, 1)
+    provincial = figures.referral_figures(CaseSource.PROVINCIAL)
+    assert (provincial.received, provincial.closed) == (15, 15)
     assert ReferralBatch.objects.filter(source=CaseSource.CENTRAL).count() == 8
 
 

@@ -5,50 +5,23 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from cases.models import Case, CaseSource, CaseState, Clock, ClockKind, RectificationTask
+from cases.models import CaseSource, RectificationTask
 from cases.results import reopen
 from cms.counters import live_counters
 from tests.cms.helpers import batch, close_case, referral, task
+from tests.figures_oracle import Oracle, ledger_statuses, shown_figures
 
 
-def independent_counts(today) -> dict:
-    """The same definitions as cms/counters.py, counted in Python from the rows."""
-    cases = [c for c in Case.objects.all() if c.state != CaseState.MERGED]
-    tasks = list(RectificationTask.objects.all())
-
-    def per(source):
-        rows = [c for c in cases if c.source == source]
-        return (len(rows), sum(c.state == CaseState.CLOSED for c in rows),
-                sum(c.state == CaseState.STAGE_CLOSED for c in rows))
-
-    finished = [c for c in cases if c.state in (CaseState.CLOSED, CaseState.STAGE_CLOSED)]
-    counted = [c for c in cases if c.state != CaseState.REJECTED]
-    timed, on_time = 0, 0
-    for c in finished:
-        clocks = list(Clock.objects.filter(case=c, kind=ClockKind.HANDLING))
-        if clocks:
-            timed += 1
-            on_time += all(k.stopped_at and k.stopped_at <= k.due_at for k in clocks)
-    citizen = [c for c in cases if c.source not in (CaseSource.CENTRAL, CaseSource.PROVINCIAL)]
-    return {
-        "tasks": (len(tasks), sum(bool(t.verified_at) for t in tasks),
-                  sum(not t.verified_at and t.deadline < today for t in tasks)),
-        "central": per(CaseSource.CENTRAL), "provincial": per(CaseSource.PROVINCIAL),
-        "citizen": (len(citizen), sum(c.state == CaseState.CLOSED for c in citizen)),
-        "closure": round(100 * len(finished) / len(counted), 1) if counted else None,
-        "on_time": round(100 * on_time / timed, 1) if timed else None,
-    }
+def home_figures(client) -> dict[str, str]:
+    return dict(shown_figures(client.get("/").content.decode()))
 
 
-def shown(counters) -> dict:
-    r = counters["referrals"]
-    return {
-        "tasks": (counters["tasks"]["total"], counters["tasks"]["completed"], counters["tasks"]["overdue"]),
-        "central": (r["central"]["total"], r["central"]["closed"], r["central"]["stage_closed"]),
-        "provincial": (r["provincial"]["total"], r["provincial"]["closed"], r["provincial"]["stage_closed"]),
-        "citizen": (r["citizen"]["total"], r["citizen"]["closed"]),
-        "closure": counters["rates"]["closure"], "on_time": counters["rates"]["on_time"],
-    }
+def check_home(client) -> dict[str, str]:
+    """Every figure on the home page equals its independent count."""
+    shown = shown_figures(client.get("/").content.decode())
+    badges = ledger_statuses(client.get("/tasks/").content.decode())
+    assert Oracle(badges).check("home", shown) >= 10
+    return dict(shown)
 
 
 @pytest.fixture
@@ -68,23 +41,25 @@ def data(city, new_case):
 
 
 @pytest.mark.django_db
-def test_counters_equal_independent_counts(data):
-    today = timezone.localdate()
-    counters = live_counters(today)
-    assert shown(counters) == independent_counts(today)
-    assert shown(counters)["central"] == (4, 3, 0)
-    assert shown(counters)["provincial"] == (2, 1, 0)
-    assert shown(counters)["tasks"] == (3, 1, 1)
-    assert counters["rates"]["on_time"] == 80.0  # 5 closed, the late provincial one was not on time
+def test_counters_equal_independent_counts(client, tree, data):
+    shown = check_home(client)
+    assert (shown["central.received"], shown["central.closed"]) == ("4", "3")
+    assert (shown["provincial.received"], shown["provincial.closed"]) == ("2", "1")
+    # Task 2 is past its deadline, task 3 past its second milestone's due date: both late.
+    assert (shown["tasks.total"], shown["tasks.completed"], shown["tasks.overdue"]) == ("3", "1", "2")
+    assert shown["all.on_time"] == "80.0"  # 5 closed, the late provincial one was not on time
 
 
 @pytest.mark.django_db
-def test_home_page_shows_the_counters(client, tree, data):
-    html = client.get("/").content.decode()
-    assert '<span class="counter-number">1/3</span>' in html.split('data-counter="tasks"')[1]
-    assert '<span class="counter-number">3/4</span>' in html
-    assert '<span class="counter-number">1/2</span>' in html
-    assert '<span class="counter-number">1/3</span>' in html
+def test_home_and_ledger_agree_on_late_tasks(client, tree, city):
+    """A task whose milestone is past due but whose deadline is not counts as late on
+    both pages (the home page used to count only passed deadlines)."""
+    task(1, city.env, deadline="2027-12-31", milestones=((("方案", "2026-01-31"), False),))
+    task(2, city.water, deadline="2026-01-31")
+    shown = check_home(client)
+    assert shown["tasks.overdue"] == "2"
+    ledger = dict(shown_figures(client.get("/tasks/").content.decode()))
+    assert ledger["tasks.status.late"] == "2"
 
 
 @pytest.mark.django_db
@@ -93,16 +68,16 @@ def test_a_case_change_changes_the_counters_at_once(client, tree, data, city):
     before = live_counters()
     closed = close_case(refs[3], city)
     after = live_counters()
-    assert after["referrals"]["central"]["closed"] == before["referrals"]["central"]["closed"] + 1
-    assert '<span class="counter-number">4/4</span>' in client.get("/").content.decode()
+    assert after["central"].closed == before["central"].closed + 1
+    assert check_home(client)["central.closed"] == "4"
     reopen(closed, city.intake, "复查发现问题反弹", kind="relapse", now=closed.closed_at + timedelta(days=1))
-    assert live_counters()["referrals"]["central"]["closed"] == before["referrals"]["central"]["closed"]
-    assert shown(live_counters()) == independent_counts(timezone.localdate())
+    assert live_counters()["central"].closed == before["central"].closed
+    check_home(client)
 
 
 @pytest.mark.django_db
 def test_a_task_change_changes_the_counters_at_once(client, tree, data):
-    assert live_counters()["tasks"]["completed"] == 1
+    assert live_counters()["tasks"].completed == 1
     RectificationTask.objects.filter(number=3).update(verified_at=timezone.now())
-    assert live_counters()["tasks"]["completed"] == 2
-    assert '<span class="counter-number">2/3</span>' in client.get("/").content.decode()
+    assert live_counters()["tasks"].completed == 2
+    assert check_home(client)["tasks.completed"] == "2"

@@ -86,5 +86,5 @@ def test_cms_caching_falls_back_to_the_database_when_the_cache_fails(tree, city)
     with redis_down():
         assert content_version() == "no-cache"
         bump_content_version()  # a publish during the outage does not fail
-        assert live_counters()["tasks"]["completed"] == 1
+        assert live_counters()["tasks"].completed == 1
         assert len(dashboard_charts()) == 5

@@ -7,8 +7,8 @@ serving (the rate limiter and the township index fall back when the cache is dow
 A report sent during the outage is stored whole — the case with all its photos and
 files — or not at all, and sending the same form again never makes a second case.
 The confirmation page shows the reference and access code (the session carries the
-code when the cache cannot). /healthz reports the cache as failing so operators see
-it. The CMS pages keep serving too: the cache backend fails soft (portal/cache.py), so
+code when the cache cannot). /healthz reports the cache as degraded so operators see
+it, while /readyz keeps the node in the load balancer. The CMS pages keep serving too: the cache backend fails soft (portal/cache.py), so
 Wagtail's own cache reads miss instead of raising.
 """
 
@@ -46,11 +46,14 @@ def test_citizen_pages_keep_serving(client, site, path):
         assert client.get(path).status_code == 200, path
 
 
-def test_health_check_names_the_cache(client, site):
+def test_health_check_names_the_cache_but_the_node_stays_ready(client, site):
     with redis_down():
         response = client.get("/healthz")
-    assert response.status_code == 503
-    assert json.loads(response.content)["checks"]["cache"]["ok"] is False
+        ready = client.get("/readyz")
+    assert response.status_code == 200 and ready.status_code == 200
+    body = json.loads(response.content)
+    assert body["status"] == "degraded"
+    assert body["checks"]["cache"]["status"] == "degraded" and body["checks"]["cache"]["reason"]
 
 
 def saved(settings) -> tuple[int, int, int, int]:

@@ -61,14 +61,16 @@ class Command(BaseCommand):
     def _summary(self) -> None:
         from django.db.models import Count
 
-        from cases.models import Case
-        from cases.stats import headline_counters
+        from cases import figures
+        from cases.models import Case, CaseSource
 
-        counters = headline_counters()
-        tasks, referrals = counters["tasks"], counters["referrals"]
-        self._log(f"tasks: {tasks['total']} total, {tasks['completed']} completed")
-        for source in ("central", "provincial", "citizen"):
-            row = referrals[source]
-            self._log(f"{source}: {row['total']} total, {row['closed']} closed, {row['open']} open")
+        tasks = figures.task_figures(timezone.localdate())
+        self._log(f"tasks: {tasks.total} total, {tasks.completed} completed, {tasks.on_schedule} on schedule, "
+                  f"{tasks.at_risk} at risk, {tasks.overdue} overdue")
+        rows = {"central": figures.referral_figures(CaseSource.CENTRAL),
+                "provincial": figures.referral_figures(CaseSource.PROVINCIAL), "citizen": figures.citizen_figures()}
+        for source, row in rows.items():
+            self._log(f"{source}: {row.received} received, {row.closed} closed, {row.stage_closed} stage-closed, "
+                      f"{row.in_progress} in progress")
         states = dict(Case.objects.values_list("state").annotate(n=Count("pk")).order_by("state"))
         self._log("states: " + ", ".join(f"{k} {v}" for k, v in states.items()))

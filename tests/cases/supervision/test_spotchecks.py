@@ -105,3 +105,16 @@ def test_monthly_schedule_draws_once_a_month(city, closed):
     first = draw_monthly_round(now=T0)
     assert first is not None and first.items.count() == 1 and first.drawn_by is None
     assert draw_monthly_round(now=T0) is None
+
+
+def test_command_draws_a_round_and_refuses_bad_criteria(city, closed):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("draw_spot_check", "命令抽查", "--share", "50", "--seed", "5", stdout=out)
+    rnd = SpotCheckRound.objects.get(name="命令抽查")
+    assert "seed 5" in out.getvalue() and rnd.items.count() == 3 and rnd.drawn_by is None
+    with pytest.raises(CommandError):
+        call_command("draw_spot_check", "太多", "--size", "99", stdout=io.StringIO())

@@ -2,13 +2,14 @@
 their StaffProfile. Every access decision asks these functions."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 INTAKE = "intake_officer"
+OFFICE = "rectification_office"
 HANDLER = "department_handler"
 HEAD = "department_head"
 SUPERVISOR = "supervisor"
 EDITOR = "editor"
-OFFICE = "rectification_office"
 ADMINISTRATOR = "administrator"
 
 #: Who issues supervision orders, records accountability and draws spot checks.
@@ -16,12 +17,12 @@ SUPERVISION_ROLES = (SUPERVISOR, OFFICE)
 
 ROLE_LABELS = {
     INTAKE: _("Intake officer"),
+    OFFICE: _("Rectification office"),
     HANDLER: _("Department handler"),
     HEAD: _("Department head"),
     SUPERVISOR: _("Supervisor"),
     EDITOR: _("Editor"),
-    OFFICE: _("Rectification office"),
-    ADMINISTRATOR: _("Administrator"),
+    ADMINISTRATOR: pgettext_lazy("role", "Administrator"),
 }
 
 

@@ -36,11 +36,14 @@ def send_notifications(notification_ids: list[int]) -> list[str]:
 
 
 def sweep_deadlines() -> dict:
-    """Case clocks, then supervision orders whose reply is overdue (one sweep, one schedule)."""
+    """Case clocks, the programme's clocks, then supervision orders whose reply is
+    overdue (one sweep, one schedule)."""
+    from cases.programme.clocks import sweep_programme
     from cases.supervision.orders import escalate_overdue
     from cases.sweep import sweep
 
     counts = sweep()
+    counts["programme"] = sweep_programme()
     counts["orders_escalated"] = escalate_overdue()
     return counts
 

@@ -21,12 +21,12 @@ DEMO_TOWN = "gov-baisha"  # the township government demo_handler_town works for
 # username → (role, department code or None, name)
 DEMO_USERS = {
     "demo_intake": (roles.INTAKE, "office", "李娜"),
+    "demo_office": (roles.OFFICE, "office", "王芳"),
     "demo_handler_env": (roles.HANDLER, "env", "张伟"),
     "demo_handler_water": (roles.HANDLER, "water", "刘洋"),
     "demo_handler_town": (roles.HANDLER, DEMO_TOWN, "陈静"),
     "demo_head_env": (roles.HEAD, "env", "赵强"),
     "demo_supervisor": (roles.SUPERVISOR, None, "孙丽"),
-    "demo_office": (roles.OFFICE, "office", "钱芳"),
     "demo_editor": (roles.EDITOR, None, "周敏"),
     "demo_admin": (roles.ADMINISTRATOR, None, "吴刚"),
 }

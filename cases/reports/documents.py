@@ -11,11 +11,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from cases.models import ProgressSnapshot
 from cases.reports import sentences as s
-from cases.workbench.exports import safe_cell
+from cases.workbench.exports import FORMULA_STARTS
 
 HEADINGS = ("一、总体进展", "二、交办信访件办理情况", "三、督查督办和问责情况", "四、存在的问题", "五、下一步工作")
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -92,6 +93,17 @@ def timezone_date(snapshot: ProgressSnapshot) -> date:
     from django.utils import timezone
 
     return timezone.localtime(snapshot.created_at).date()
+
+
+def safe_cell(sheet, value) -> WriteOnlyCell:
+    """A cell that is never a formula: strings are stored as text, and those that start
+    like a formula carry Excel's quote prefix (as the workbench exports do)."""
+    value = value if isinstance(value, (int, float)) or value is None else str(value)
+    cell = WriteOnlyCell(sheet, value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+        cell.quotePrefix = value.startswith(FORMULA_STARTS)
+    return cell
 
 
 def build_xlsx(snapshot: ProgressSnapshot, before: ProgressSnapshot | None) -> bytes:

@@ -33,6 +33,7 @@ from cases.models import (
     SupervisionEvidence,
     SupervisionOrder,
 )
+from cases.programme.lifecycles import record_task_event
 from cases.supervision.evidence import check_uploads
 from cases.workflow import record_event
 
@@ -99,10 +100,15 @@ def _record(order: SupervisionOrder, kind: str, actor, now: datetime, *, from_st
     SupervisionEvent.objects.create(order=order, kind=kind, actor=actor if actor is not None else None,
                                     created_at=now, from_state=from_state, to_state=to_state, text=text,
                                     data=data or {}, dedupe_key=dedupe_key)
+    label = f"{EVENT_LABELS[kind]} {order.number}（{order.get_level_display()}）"
+    line = f"{label}: {text}".rstrip(": ")
     if order.case_id:  # shown on the case timeline (internal: never to the reporter)
-        label = f"{EVENT_LABELS[kind]} {order.number}（{order.get_level_display()}）"
-        record_event(order.case, f"supervision_{kind}", actor, now, internal_text=f"{label}: {text}".rstrip(": "),
+        record_event(order.case, f"supervision_{kind}", actor, now, internal_text=line,
                      data={"order": order.pk, "level": order.level})
+    else:  # on the task timeline, internal
+        task_id = order.task_id or order.milestone.task_id
+        record_task_event(task_id, f"supervision_{kind}", actor, now, milestone_id=order.milestone_id, text=line,
+                          data={"order": order.pk, "level": order.level})
 
 
 def _check_subject(case, task, milestone) -> None:

@@ -1,5 +1,6 @@
 """Spot checks (回头看, PRODUCT §4.7): reproducible samples of closed cases and
-written-off tasks, re-inspection outcomes, and relapses that reopen the item.
+written-off tasks, re-inspection outcomes, and relapses that reopen the item
+(cases through the case workflow, tasks through the programme's ``reopen_task``).
 
 A draw is a pure function of the population (ordered by id), the sample size and the
 seed, so anyone can repeat a recorded round and get the same items.
@@ -19,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from cases import refcache, roles
 from cases.lifecycle import NotPermitted, WorkflowError
-from cases.models import Case, CaseState, OrderLevel, RectificationTask, SpotCheck, SpotCheckRound
+from cases.models import Case, CaseState, OrderLevel, SpotCheck, SpotCheckRound
+from cases.programme import reopen_task, written_off_tasks
 from cases.supervision.evidence import read_upload
 from cases.workflow import record_event
 
@@ -50,10 +52,6 @@ def population_ids(population: str, *, category=None, township=None, department=
     if department is not None:
         qs = qs.filter(lead_department=department)
     return list(qs.order_by("pk").values_list("pk", flat=True))
-
-
-def written_off_tasks():
-    return RectificationTask.objects.filter(verified_at__isnull=False)
 
 
 def sample_size_for(population: int, share_percent, sample_size) -> int:
@@ -172,36 +170,9 @@ def _case_outcome(check, actor, outcome, note, raise_order, now) -> None:
 
 def _task_relapse(check, actor, note, raise_order, now) -> None:
     task = check.task
-    reopen_task = _task_reopener()
-    if reopen_task is None:
-        raise WorkflowError(_("Reopening a written-off task is not available."))
-    reopen_task(task, actor, note, source="spot_check")
+    reopen_task(task, None, note, source="spot_check", now=now)  # the system, on the recorded check
     if raise_order:
         from cases.supervision.orders import issue_order
 
         issue_order(actor, task=task, level=OrderLevel.SUPERVISION, departments=[task.lead_department],
                     required_action=_("Spot check found a relapse: %(note)s") % {"note": note}, now=now)
-
-
-def _task_reopener():
-    try:
-        from cases.programme import reopen_task  # the programme workspace's service
-    except ImportError:
-        return None
-    return reopen_task
-
-
-MONTHLY_SHARE = Decimal(5)
-
-
-def draw_monthly_round(now: datetime | None = None) -> SpotCheckRound | None:
-    """The monthly schedule's draw: 5 % of the closed cases, once per month (by name)."""
-    now = now or timezone.now()
-    local = timezone.localtime(now)
-    name = f"{local.year}年{local.month}月回头看（定期抽查）"
-    if SpotCheckRound.objects.filter(name=name).exists():
-        return None
-    try:
-        return draw_round(None, name=name, share_percent=MONTHLY_SHARE, now=now)
-    except ValidationError:  # nothing closed yet: nothing to draw this month
-        return None

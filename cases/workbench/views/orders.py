@@ -52,11 +52,11 @@ def _subject(request):
         case = get_case_or_404(request.user, params["case"])
         return {"case": case}, case.lead_department, case.reference
     if params.get("task"):
-        task = get_object_or_404(RectificationTask, pk=params["task"])
+        task = get_object_or_404(RectificationTask.objects.visible_to(request.user), pk=params["task"])
         return {"task": task}, task.lead_department, str(task)
     if params.get("milestone"):
-        milestone = get_object_or_404(Milestone.objects.select_related("task__lead_department"),
-                                      pk=params["milestone"])
+        milestone = get_object_or_404(Milestone.objects.select_related("task__lead_department").filter(
+            task__in=RectificationTask.objects.visible_to(request.user)), pk=params["milestone"])
         return {"milestone": milestone}, milestone.task.lead_department, f"{milestone.task} · {milestone}"
     raise Http404
 

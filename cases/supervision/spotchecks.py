@@ -176,3 +176,19 @@ def _task_relapse(check, actor, note, raise_order, now) -> None:
 
         issue_order(actor, task=task, level=OrderLevel.SUPERVISION, departments=[task.lead_department],
                     required_action=_("Spot check found a relapse: %(note)s") % {"note": note}, now=now)
+
+
+MONTHLY_SHARE = Decimal(5)
+
+
+def draw_monthly_round(now: datetime | None = None) -> SpotCheckRound | None:
+    """The monthly schedule's draw: 5 % of the closed cases, once per month (by name)."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    name = f"{local.year}年{local.month}月回头看（定期抽查）"
+    if SpotCheckRound.objects.filter(name=name).exists():
+        return None
+    try:
+        return draw_round(None, name=name, share_percent=MONTHLY_SHARE, now=now)
+    except ValidationError:  # nothing closed yet: nothing to draw this month
+        return None

@@ -56,6 +56,7 @@ def batch_table_context(page, source: str, number: int) -> dict:
     [(_, batch_figures)] = figures.batch_figures(type(batch).objects.filter(pk=batch.pk))
     return {"batch": batch, "figures": batch_figures, "key": f"batch.{source}.{number}",
             "columns": [str(c) for c in disclosure.COLUMNS], "rows": disclosure.rows(batch),
+            "accountability": disclosure.batch_accountability(batch),
             "csv_url": page.url + page.reverse_subpage("batch_csv", args=[source, number])}
 
 

@@ -1,0 +1,1 @@
+"""The progress report (docs/product.md §4.8): snapshots and the documents made from them."""

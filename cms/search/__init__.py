@@ -64,8 +64,8 @@ def sources(query: SearchQuery, root) -> dict:
     pages = Page.objects.live().public()
     pages = pages.descendant_of(root, inclusive=True) if root else pages.none()
     return {
-        "news": PageSource("news", NewsPage.objects.live().public().descendant_of(root), query, ("-date", "-id")),
-        "typical": PageSource("typical", TypicalCasePage.objects.live().public().descendant_of(root), query),
+        "news": PageSource("news", pages.type(NewsPage), query),
+        "typical": PageSource("typical", pages.type(TypicalCasePage), query),
         "tasks": TaskSource(_section_url(root, TaskLedgerPage), query),
         "cases": CaseSource(_section_url(root, PublicCaseIndexPage), query),
         "batches": BatchSource(_section_url(root, BatchDisclosureIndexPage), query),

@@ -43,11 +43,13 @@ test: install-test
 lint: install-test
 	$(VENV)/bin/ruff check .
 
-# Benchmarks and load profiles (issue 8; bench/README.md). Never part of `make test`.
-# BENCH_ARGS e.g. "--quick"; DURATION in seconds; LOAD_ARGS e.g. "--users 10".
+# Benchmarks and load profiles (bench/README.md). Never part of `make test`.
+# BENCH_ARGS e.g. "--quick"; BENCH_POSTGRES_URL a scratch PostgreSQL database (emptied)
+# for the PostgreSQL table; DURATION in seconds; LOAD_ARGS e.g. "--users 10".
 DURATION ?= 180
+BENCH_POSTGRES_URL ?=
 bench: install
-	$(PY) bench/run.py $(BENCH_ARGS)
+	BENCH_POSTGRES_URL="$(BENCH_POSTGRES_URL)" $(PY) bench/run.py $(BENCH_ARGS)
 
 load: install
 	$(PY) bench/load.py single --duration $(DURATION) $(LOAD_ARGS)

@@ -121,7 +121,7 @@ def start_gunicorn(env: dict[str, str], log: Path, *, workers: int, threads: int
     proc = Process(args, env, log, cwd=cwd)
     try:
         # Not /healthz: it answers 503 until a worker's heartbeat, which would read as a server error.
-        wait_http(port, "/__bench__/minimal/" if app.startswith("portal.") else "/", proc)
+        wait_http(port, "/__bench__/minimal/" if app.startswith(("portal.", "bench.")) else "/", proc)
     except BaseException:
         proc.stop()  # never leave a half-started server behind
         raise

@@ -22,14 +22,15 @@ def markdown_table(header: tuple[str, ...], rows: list[tuple]) -> str:
     return "\n".join(lines)
 
 
-def render(rows, info: dict, started, args, locked: int) -> str:
-    head = (f"Run {started:%Y-%m-%d %H:%M} UTC ({'quick: small volumes, short runs' if args.quick else 'full run'}); "
+def render(rows, info: dict, started, args, locked: int, db: str = "sqlite") -> str:
+    label = {"sqlite": "SQLite WAL", "postgres": "PostgreSQL"}[db]
+    head = (f"### {label}\n\nRun {started:%Y-%m-%d %H:%M} UTC ({'quick: small volumes, short runs' if args.quick else 'full run'}); "
             f"machine: {info['nproc']} cores, {info['cpu']}; Python {info['python']}, Django {info['django']}, "
             f"Wagtail {info['wagtail']}, Pillow {info['pillow']}; load average at start {info['loadavg']}, "
             f"at end {info.get('loadavg_end', '?')}.\n\n"
-            f"Server: gunicorn gthread `-w {args.workers} --threads {args.threads}`, production profile, SQLite WAL; "
+            f"Server: gunicorn gthread `-w {args.workers} --threads {args.threads}`, production profile, {label}; "
             f"load: {args.connections} keep-alive connections, {args.seconds:g} s measured after {args.warmup:g} s "
-            f"warm-up per figure; 'database is locked' in the server log: {locked}.\n")
+            f"warm-up per figure, {getattr(args, 'repeats', 1)} repeats alternating with the reference; 'database is locked' in the server log: {locked}.\n")
     table = markdown_table(HEADER, [(r.name, r.figure, r.reference, r.ratio, r.target, r.verdict, r.note)
                                     for r in rows])
     verdicts = [r.verdict for r in rows if r.verdict]

@@ -21,6 +21,7 @@ import argparse
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,15 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import common, report  # noqa: E402
-
-PUBLIC_PAGES = [  # (label, page model) — the issue's list of anonymous pages
-    ("home page", "cms.HomePage"),
-    ("news page", "cms.NewsPage"),
-    ("typical case", "cms.TypicalCasePage"),
-    ("task ledger", "cms.TaskLedgerPage"),
-    ("public case list", "cms.PublicCaseIndexPage"),
-]
+from bench import alternate, common, report  # noqa: E402
 
 
 @dataclass
@@ -61,6 +54,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--workdir", help="scratch folder (reused when it already holds a seeded database)")
     p.add_argument("--seconds", type=float, help="measured seconds per throughput figure (default 10, quick 3)")
     p.add_argument("--warmup", type=float, help="warm-up seconds per figure (default 2, quick 1)")
+    p.add_argument("--repeats", type=int, default=3, help="runs of each figure, alternating with its reference")
     p.add_argument("--connections", type=int, default=8, help="concurrent keep-alive clients (default 8)")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--threads", type=int, default=4)
@@ -69,14 +63,18 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--search-cases", type=int, help="public cases for the search (default 100000)")
     p.add_argument("--sweep-cases", type=int, help="cases for the sweep (default 1000000)")
     p.add_argument("--helpdesk-tickets", type=int, default=10_000)
-    p.add_argument("--skip", action="append", default=[], choices=["peers", "sweep", "photo", "search", "staff"],
+    p.add_argument("--skip", action="append", default=[], choices=["peers", "sweep", "photo", "search", "staff", "report", "exports"],
                    help="leave a group out (its rows say so)")
+    p.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL", ""),
+                   help="a scratch PostgreSQL database (emptied!) for the same figures; default $BENCH_POSTGRES_URL")
+    p.add_argument("--databases", default="sqlite,postgres", help="which of sqlite,postgres to measure")
     p.add_argument("--no-write", action="store_true", help="do not update docs/performance.md")
     p.add_argument("--server-settings", help="experiments only: another settings module for gunicorn "
                    "(e.g. bench.settings_pagecache); implies --no-write")
     a = p.parse_args()
-    a.seconds = a.seconds or (3.0 if a.quick else 10.0)
-    a.warmup = a.warmup or (1.0 if a.quick else 2.0)
+    a.databases = a.databases.split(",")
+    a.seconds = a.seconds or (2.0 if a.quick else 5.0)
+    a.warmup = a.warmup or (0.5 if a.quick else 1.0)
     a.staff_cases = a.staff_cases or (5_000 if a.quick else 100_000)
     a.search_docs = a.search_docs or (1_000 if a.quick else 5_000)
     a.search_cases = min(a.search_cases or (2_000 if a.quick else 100_000), a.staff_cases)
@@ -89,12 +87,14 @@ def parse_args() -> argparse.Namespace:
 # --- Setup -------------------------------------------------------------------------------
 
 
-def prepare(args: argparse.Namespace, workdir: Path, env: dict[str, str]) -> None:
+def prepare(args: argparse.Namespace, workdir: Path, env: dict[str, str], db: str = "sqlite") -> None:
     marker = workdir / f"seeded-{args.staff_cases}-{args.search_docs}-{args.search_cases}"
     if marker.exists():
         print(f"reusing the seeded database in {workdir}")
         _setup_django(env)
         return
+    if db == "postgres":
+        empty_postgres(args.postgres)
     started = time.perf_counter()
     print(f"scratch folder {workdir}: migrate, collectstatic, seed_demo …", flush=True)
     common.manage(env, "migrate", "--noinput", "-v0")
@@ -121,26 +121,20 @@ def prepare(args: argparse.Namespace, workdir: Path, env: dict[str, str]) -> Non
     print(f"prepared in {time.perf_counter() - started:.0f} s", flush=True)
 
 
+def empty_postgres(url: str) -> None:
+    """Drop everything in the scratch database's public schema (never another database)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
 def _setup_django(env: dict[str, str]) -> None:
     os.environ.update(env)
     import django
 
     django.setup()
-
-
-def page_urls() -> dict[str, str | None]:
-    from django.apps import apps
-
-    urls = {}
-    for label, model_name in PUBLIC_PAGES:
-        try:
-            model = apps.get_model(model_name)
-        except LookupError:
-            urls[label] = None
-            continue
-        page = model.objects.live().public().exclude(slug__startswith="bench-").order_by("path").first()
-        urls[label] = page.get_url() if page else None
-    return urls
 
 
 def staff_session() -> tuple[str, str] | None:
@@ -205,6 +199,18 @@ class Bench:
         finally:
             client.close()
 
+    def bare_view(self) -> common.LoadResult:
+        return self.load(common.get_step("/__bare__/"))
+
+    def cache_state(self, path: str) -> str:
+        """Request `path` twice; the page cache's header on the second answer."""
+        client = common.Client(self.port)
+        try:
+            client.get(path)
+            return client.get(path)[1].get("x-page-cache", "")
+        finally:
+            client.close()
+
     def minimal_view(self) -> common.LoadResult:
         return self.load(common.get_step("/__bench__/minimal/"))
 
@@ -259,23 +265,65 @@ def ratio_row(name: str, r: common.LoadResult, ref: float, ref_label: str, minim
 
 def run_http(bench: Bench, args: argparse.Namespace, rows: list[Row], figures: dict) -> None:
     ref_a = bench.minimal_view()
-    urls = page_urls()
-    page_results = {}
-    for label, url in urls.items():
-        status = bench.available(url) if url else 404
-        if status != 200:
-            rows.append(Row(f"anonymous {label}", "—", verdict="not available",
-                            note=f"no published page of this type (HTTP {status})" if url else "no such page yet"))
-            continue
-        page_results[label] = (url, bench.load(common.get_step(url)))
+    run_pages(bench, args, rows, figures)
     ref_b = bench.minimal_view()
     ref_view = (ref_a.rps + ref_b.rps) / 2
     figures["minimal_view"] = ref_view
-    rows.append(Row("minimal Django view (reference)", f"{ref_view:,.1f} req/s",
+    rows.append(Row("minimal Django view through the portal's middleware (information)", f"{ref_view:,.1f} req/s",
                     note=f"before {ref_a.rps:,.1f}, after {ref_b.rps:,.1f}; p95 {ref_b.pct(95) * 1000:.0f} ms"))
-    for label, (url, result) in page_results.items():
-        rows.append(ratio_row(f"anonymous {label} {url}", result, ref_view, "minimal view", 0.5))
+    if "report" not in args.skip:
+        run_forms(bench, rows, figures)
+    if "search" not in args.skip:
+        run_search(bench, args, rows)
+    if "staff" not in args.skip:
+        run_staff(bench, args, rows, figures)
 
+
+def run_pages(bench: Bench, args: argparse.Namespace, rows: list[Row], figures: dict) -> None:
+    """Every public page rendered (a query parameter the page cache never stores) and
+    the cache hit of a few, each alternating with the bare view (bench/alternate.py)."""
+    from bench.pages import HIT_PAGES, public_page_urls, render_url
+
+    urls = public_page_urls()
+    measures, targets = {}, {}
+    for label, url in urls.items():
+        status = bench.available(render_url(url)) if url else 404
+        if status != 200:
+            rows.append(Row(f"{label}, render", "—", verdict="not available",
+                            note=f"HTTP {status}" if url else "no such page in the demo"))
+            continue
+        name, rendered = f"{label} {url}, render", render_url(url)
+        measures[name] = lambda u=rendered: bench.load(common.get_step(u))
+        targets[name] = 0.1
+    for label in HIT_PAGES:
+        url = urls.get(label)
+        if url and bench.cache_state(url) == "hit":
+            name = f"{label} {url}, cache hit"
+            measures[name] = lambda u=url: bench.load(common.get_step(u))
+            targets[name] = 0.5
+        elif url:
+            rows.append(Row(f"{label}, cache hit", "—", verdict="not available", note="the page was not stored"))
+    series, refs = alternate.alternate(bench.bare_view, measures, args.repeats)
+    figures["bare_view"] = statistics.median(refs)
+    rows.insert(0, Row("bare Django view (reference)", f"{alternate.spread(refs)} req/s",
+                       note=f"{BARE_NOTE}; {len(refs)} runs, median (lowest–highest)"))
+    for name, s in series.items():
+        rows.append(series_row(name, s, "bare view", targets[name]))
+
+
+BARE_NOTE = "bench/wsgi.py: same gunicorn workers, no middleware, one small HTML page"
+
+
+def series_row(name: str, s: alternate.Series, ref_label: str, minimum: float, note: str = "") -> Row:
+    ratio = statistics.median(s.ratios)
+    ok = ratio >= minimum and s.errors == 0
+    errors = f"; {s.errors} errors" if s.errors else ""
+    return Row(name, f"{alternate.spread(s.rps)} req/s (p95 {s.p95_ms():.0f} ms{errors})",
+               f"{alternate.spread(s.references)} req/s {ref_label}", alternate.spread(s.ratios, "{:.3f}×"),
+               f"≥ {minimum:g}×", "PASS" if ok else "FAIL", note)
+
+
+def run_forms(bench: Bench, rows: list[Row], figures: dict) -> None:
     form_fields = {"category": "air", "description": "工厂夜间排放刺鼻气味", "consent": "on"}
     ref_f1 = bench.form_post("/__bench__/form/", form_fields)
     fields = report_fields()
@@ -298,11 +346,6 @@ def run_http(bench: Bench, args: argparse.Namespace, rows: list[Row], figures: d
         figures["report"] = report_result
         rows.append(ratio_row("report submission without photos", report_result, ref_form,
                               "minimal form POST", 0.4, note="CAPTCHA off (browser-side work); rate limit on"))
-
-    if "search" not in args.skip:
-        run_search(bench, args, rows)
-    if "staff" not in args.skip:
-        run_staff(bench, args, rows, figures)
 
 
 def run_search(bench: Bench, args: argparse.Namespace, rows: list[Row]) -> None:
@@ -377,6 +420,26 @@ def staff_query_counts(path: str) -> dict[int, int]:
     return counts
 
 
+def run_exports(bench: Bench, rows: list[Row]) -> None:
+    """Each export once, streamed: the first byte (target ≤ 1 s) and the whole file
+    (target: 100,000 rows ≤ 15 s, scaled for fewer rows)."""
+    from bench import export_bench
+    from bench.pages import public_page_urls
+
+    cookie = staff_session()
+    results = export_bench.measure(bench.port, cookie, public_page_urls().get("public case list, page 1"))
+    for name, r in results.items():
+        if r.status != 200:
+            rows.append(Row(name, "—", verdict="FAIL", note=f"HTTP {r.status}"))
+            continue
+        per_100k = r.total * 100_000 / max(r.rows or 0, 1)  # linear: rows are streamed one by one
+        ok = r.first_byte <= 1 and (per_100k <= 15 or r.total <= 1)
+        rows.append(Row(f"{name}, {r.rows:,} rows (streamed)", f"first byte {r.first_byte:.2f} s, all {r.total:.1f} s",
+                        f"{per_100k:.1f} s per 100,000 rows", target="first byte ≤ 1 s; 100,000 rows ≤ 15 s",
+                        verdict="PASS" if ok else "FAIL",
+                        note=f"{r.size / 1e6:.1f} MB; {r.rows / r.total:,.0f} rows/s; logged by portal.exports"))
+
+
 def run_photo(rows: list[Row]) -> None:
     from bench import photo_bench
 
@@ -391,12 +454,15 @@ def run_photo(rows: list[Row]) -> None:
 SWEEP_LINE = re.compile(r"^(?P<name>.+?)\s{2,}(?P<secs>\d+\.\d+)\s*(?P<ratio>\d+\.\d+)?")
 
 
-def run_sweep(args: argparse.Namespace, workdir: Path, rows: list[Row]) -> None:
+def run_sweep(args: argparse.Namespace, workdir: Path, rows: list[Row], db: str = "sqlite") -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env["BENCH_SQLITE_PATH"] = str(workdir / "sweep.sqlite3")
+    if db == "postgres":  # its own scratch database next to the pages' one
+        env["BENCH_DATABASE_URL"] = args.postgres + "_sweep"
     started = time.perf_counter()
     proc = subprocess.run([str(common.VENV_PY), str(ROOT / "bench" / "sweep_bench.py"), "--cases",
-                           str(args.sweep_cases)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600)
+                           str(args.sweep_cases), "--db", db], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=3600)
     name = f"deadline sweep, 1% of {args.sweep_cases:,} cases crossing"
     if proc.returncode != 0:
         rows.append(Row(name, "—", verdict="not measured", note=f"sweep_bench.py failed: {proc.stderr[-300:]}"))
@@ -446,7 +512,7 @@ def run_peers(args: argparse.Namespace, workdir: Path, rows: list[Row], figures:
                     rps(peer["list"]), note="page + its datatables request (50 rows)"))
     if report_r is not None:
         rows.append(ratio_row("report submission vs django-helpdesk submission", report_r, peer["submit"].rps,
-                              "helpdesk", 2))
+                              "helpdesk", 1))
     if staff_r is not None:
         rows.append(ratio_row(f"{figures['staff_list_name']} vs helpdesk list", staff_r, peer["list"].rps,
                               "helpdesk", 1))
@@ -455,43 +521,65 @@ def run_peers(args: argparse.Namespace, workdir: Path, rows: list[Row], figures:
 # --- Main ----------------------------------------------------------------------------------
 
 
-def main() -> int:
-    args = parse_args()
-    workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="portal-bench-", dir="/tmp"))
+def run_database(args: argparse.Namespace, db: str, workdir: Path) -> tuple[list[Row], int]:
+    """Every figure on one database: SQLite in `workdir`, or the PostgreSQL database
+    named by --postgres (emptied before seeding)."""
     workdir.mkdir(parents=True, exist_ok=True)
     env = common.portal_env(workdir)
+    if db == "postgres":
+        env["DATABASE_URL"] = args.postgres
     secret_file = workdir / "secret"  # sessions made here must verify in the server: one key per folder
     if secret_file.exists():
         env["DJANGO_SECRET_KEY"] = secret_file.read_text()
     else:
         secret_file.write_text(env["DJANGO_SECRET_KEY"])
-    started = datetime.now(UTC)
-    info = common.machine()
-    print(f"bench {started:%Y-%m-%d %H:%M}, {info['nproc']} cores, {info['cpu']}, load {info['loadavg']}")
-    prepare(args, workdir, env)
+    prepare(args, workdir, env, db)
     rows: list[Row] = []
     figures: dict = {}
     server_env = {**env, "DJANGO_SETTINGS_MODULE": args.server_settings} if args.server_settings else env
-    args.no_write = args.no_write or bool(args.server_settings)
     server, port = common.start_gunicorn(server_env, workdir / "gunicorn.log", workers=args.workers,
-                                         threads=args.threads)
+                                         threads=args.threads, app="bench.wsgi:application")
     try:
-        print(f"gunicorn on 127.0.0.1:{port} (-w {args.workers} --threads {args.threads}); measuring …", flush=True)
-        run_http(Bench(args, port), args, rows, figures)
+        print(f"[{db}] gunicorn on 127.0.0.1:{port} (-w {args.workers} --threads {args.threads}); measuring …",
+              flush=True)
+        bench = Bench(args, port)
+        run_http(bench, args, rows, figures)
+        if "exports" not in args.skip:
+            run_exports(bench, rows)
     finally:
         server.stop()
-    if "photo" not in args.skip:
+    if db == "sqlite" and "photo" not in args.skip:
         run_photo(rows)
-    if "peers" not in args.skip:
+    if db == "sqlite" and "peers" not in args.skip:
         run_peers(args, workdir, rows, figures)
     if "sweep" not in args.skip:
-        run_sweep(args, workdir, rows)
+        run_sweep(args, workdir, rows, db)
     locked = (workdir / "gunicorn.log").read_text(errors="replace").count("database is locked")
-    info["loadavg_end"] = common.load_average()
-    table = report.render(rows, info, started, args, locked)
-    print("\n" + table)
+    return rows, locked
+
+
+def main() -> int:
+    args = parse_args()
+    workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="portal-bench-", dir="/tmp"))
+    args.no_write = args.no_write or bool(args.server_settings)
+    started = datetime.now(UTC)
+    info = common.machine()
+    print(f"bench {started:%Y-%m-%d %H:%M}, {info['nproc']} cores, {info['cpu']}, load {info['loadavg']}")
+    tables = []
+    for db in ("sqlite", "postgres"):
+        if db == "postgres" and not args.postgres:
+            tables.append("### PostgreSQL\n\nNot measured: no scratch database given (`make bench "
+                          "BENCH_POSTGRES_URL=postgres://…/scratch`; the database is emptied).")
+            continue
+        if db not in args.databases:
+            continue
+        rows, locked = run_database(args, db, workdir if db == "sqlite" else workdir / "postgres")
+        info["loadavg_end"] = common.load_average()
+        tables.append(report.render(rows, info, started, args, locked, db))
+    text = "\n\n".join(tables)
+    print("\n" + text)
     if not args.no_write:
-        report.write(ROOT / "docs" / "performance.md", table)
+        report.write(ROOT / "docs" / "performance.md", text)
         print("written to docs/performance.md")
     if not args.workdir:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -17,13 +17,13 @@ LOCAL_TTL = 300
 _local: dict[str, tuple[int, Any, float]] = {}
 
 
-def _version_key(name: str) -> str:
+def version_key(name: str) -> str:
     return f"portal:refcache:{name}"
 
 
 def cached(name: str, loader: Callable[[], Any]) -> Any:
     hit = _local.get(name)
-    version = cache.get(_version_key(name)) or 0
+    version = cache.get(version_key(name)) or 0
     if hit is not None and hit[0] == version and time.monotonic() - hit[2] < LOCAL_TTL:
         return hit[1]
     value = loader()
@@ -42,9 +42,9 @@ def invalidate(name: str) -> None:
 def _bump(name: str) -> None:
     _local.pop(name, None)
     try:
-        cache.incr(_version_key(name))
+        cache.incr(version_key(name))
     except ValueError:
-        cache.set(_version_key(name), 1, None)
+        cache.set(version_key(name), 1, None)
 
 
 PUBLIC_DATA = "public-data"
@@ -52,7 +52,7 @@ PUBLIC_DATA = "public-data"
 
 def version(name: str) -> int:
     """The shared version of `name` (0 when never bumped or while the cache is down)."""
-    return cache.get(_version_key(name)) or 0
+    return cache.get(version_key(name)) or 0
 
 
 def public_data_changed(**_kwargs) -> None:

@@ -2,9 +2,13 @@
 
 The public pages (home with its live counters, news, typical cases, the task ledger,
 the public case list and the rest served by Wagtail) are the same for every visitor
-without a session. A hit returns the stored response before the session, locale,
-CSRF, authentication and Wagtail layers run; the security headers are part of the
-stored response, and the CSP middleware outside this one adds its header again.
+without a session. This is the first middleware: a hit returns the stored response
+before any other layer runs (security, CSP, whitenoise, session, locale, CSRF,
+authentication, Wagtail), and what is stored is the response as those layers left it,
+security and CSP headers included. Plain-HTTP requests that must be redirected to
+HTTPS are never answered from here. The three freshness keys cost one cache round
+trip (``versions()``) and one index lookup (``case_fingerprint()``). A miss seeds
+Wagtail's routing from cms/routecache.py.
 
 Freshness (cms/caching.py): the key holds the content version (bumped on publish,
 unpublish, move and delete), the case fingerprint (the newest ``updated_at``) and the
@@ -27,8 +31,8 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
 
-from cases import refcache
-from cms.caching import DATA_TIMEOUT, UNAVAILABLE, case_fingerprint, content_version
+from cms import routecache
+from cms.caching import DATA_TIMEOUT, UNAVAILABLE, case_fingerprint, versions
 
 SERVED_BY = "wagtail_serve"
 UNCACHEABLE = {"private", "no-store", "no-cache"}
@@ -43,31 +47,36 @@ NOT_PAGES = ("/report/", "/track/", "/open311/", "/healthz", "/livez", "/readyz"
              "/static/", "/media/", "/documents/", "/i18n/", "/search/", "/__bench__/", "/favicon.ico", "/robots.txt")
 
 
-def _eligible(request) -> bool:
+def _anonymous_page_get(request) -> bool:
     if request.method != "GET":
         return False
+    if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+        return False  # SecurityMiddleware, further in, answers with the redirect
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
         return False  # signed-in staff, editors, a citizen following a report
     path = request.path_info
-    if path.startswith(NOT_PAGES) or (path.startswith("/en/") and path[3:].startswith(NOT_PAGES)):
-        return False
+    return not (path.startswith(NOT_PAGES) or (path.startswith("/en/") and path[3:].startswith(NOT_PAGES)))
+
+
+def _storable_query(request) -> bool:
     return all(key in PARAMETERS and all(len(v) <= MAX_PARAMETER_LENGTH for v in request.GET.getlist(key))
                for key in request.GET)
 
 
-def _key(request) -> str | None:
-    version = content_version()
-    if version == UNAVAILABLE:
-        return None
-    raw = "|".join([version, case_fingerprint(), str(refcache.version(refcache.PUBLIC_DATA)),
+def _key(request, version: str, data_version: int) -> str:
+    raw = "|".join([version, case_fingerprint(), str(data_version),
                     request.get_host(), request.get_full_path()])
     return f"cms:page:{hashlib.sha1(raw.encode()).hexdigest()}"
 
 
-def _storable(request, response) -> bool:
+def _served_by_wagtail(request, response) -> bool:
     match = getattr(request, "resolver_match", None)
-    if match is None or match.url_name != SERVED_BY or response.status_code != 200:
+    return match is not None and match.url_name == SERVED_BY and response.status_code == 200
+
+
+def _storable(request, response) -> bool:
+    if not _served_by_wagtail(request, response):
         return False
     if response.streaming or response.cookies or response.has_header("Set-Cookie"):
         return False
@@ -80,9 +89,12 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _eligible(request):
+        if not _anonymous_page_get(request):
             return self.get_response(request)
-        key = _key(request)
+        version, data_version = versions()
+        if version == UNAVAILABLE:
+            return self.get_response(request)
+        key = _key(request, version, data_version) if _storable_query(request) else None
         if key is not None:
             stored = cache.get(key)
             if stored is not None:
@@ -92,7 +104,10 @@ class PublicPageCacheMiddleware:
                     response.headers[name] = value
                 response.headers[HIT_HEADER] = "hit"
                 return response
+        routed = routecache.seed(request, version)
         response = self.get_response(request)
+        if not routed and _served_by_wagtail(request, response):
+            routecache.remember(request, version)
         if key is not None and _storable(request, response):
             headers = [(k, v) for k, v in response.items() if k.lower() not in ("set-cookie", HIT_HEADER.lower())]
             cache.set(key, (response.status_code, headers, response.content), DATA_TIMEOUT)

@@ -119,7 +119,8 @@ def csv_export(case_filter: CaseFilter):
                    r["summary"], r["result"], r["latitude"] if r["latitude"] is not None else "",
                    r["longitude"] if r["longitude"] is not None else ""]
 
-    return csv_response("public-cases.csv", [str(c) for c in CSV_COLUMNS], lines())
+    return csv_response("public-cases.csv", [str(c) for c in CSV_COLUMNS], lines(),
+                        what={"filter": case_filter.querystring()})
 
 
 def public_years() -> list[int]:

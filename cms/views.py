@@ -10,14 +10,14 @@ from django.utils.translation import get_language
 from cases import figures
 from cases.models import Department
 from cases.programme import STATUS_LABELS
-from cms import disclosure, ledger
+from cms import disclosure, gantt, ledger
 from cms.caching import cached
 from cms.public_cases import CaseFilter, filter_options, geojson, public_rows, record
 
 PER_PAGE = 20
 
 
-def ledger_context(request) -> dict:
+def ledger_context(page, request) -> dict:
     today = timezone.localdate()
     unit = request.GET.get("unit", "")[:40]
     status = request.GET.get("status", "")
@@ -26,9 +26,11 @@ def ledger_context(request) -> dict:
     task_figures = figures.task_figures(today)
     rows = ledger.filter_rows(all_rows, unit, status)
     axis = ledger.lay_out(rows, today)
+    base_url = page.url
     unit_ids = {r.task.lead_department_id for r in all_rows} | {d.pk for r in all_rows for d in r.co_units}
     return {
-        "rows": rows, "axis": axis, "today": today, "unit": unit, "status": status,
+        "rows": rows, "axis": axis, "chart_rows": gantt.chart_rows(rows, axis, base_url),
+        "table_rows": gantt.table_rows(rows, base_url), "today": today, "unit": unit, "status": status,
         "counts": task_figures.by_status(), "total": task_figures.total,
         "statuses": [(k, str(v)) for k, v in STATUS_LABELS.items()],
         "units": Department.objects.filter(pk__in=unit_ids).order_by("sort_order", "name"),

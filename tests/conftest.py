@@ -32,3 +32,13 @@ def _media_tmp(settings, tmp_path):
     }
     yield
 
+
+
+@pytest.fixture(autouse=True)
+def _forget_routes():
+    """Page objects remembered by cms.routecache belong to one test's database."""
+    from cms import routecache
+
+    routecache.clear()
+    yield
+    routecache.clear()

@@ -52,7 +52,7 @@ class TaskLedgerPage(TransparencyPage):
     def index_route(self, request, *args, **kwargs):
         from cms.views import ledger_context
 
-        return self.render(request, context_overrides=ledger_context(request))
+        return self.render(request, context_overrides=ledger_context(self, request))
 
     @path("task/<int:number>/", name="task")
     def task_route(self, request, number):

@@ -49,10 +49,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Anonymous public CMS pages from the cache before any other layer; it stores the
+    # response with the headers the layers below added (security, CSP).
+    "cms.pagecache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Anonymous public CMS pages from the cache, before the session and Wagtail layers.
-    "cms.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -341,7 +342,7 @@ LOGGING = {
 }
 
 # --- Security headers (public pages; PRODUCT §7) -----------------------------------
-MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
 INSTALLED_APPS.append("csp")
 
 

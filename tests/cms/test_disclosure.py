@@ -61,7 +61,7 @@ def test_batch_csv_has_bom_and_is_formula_safe(client, tree, referred):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="batch-central-3.csv"' in response["Content-Disposition"]
-    raw = response.content
+    raw = b"".join(response.streaming_content)
     assert raw.startswith("\ufeff".encode())
     table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(table) == 4 and len(table[0]) == 8

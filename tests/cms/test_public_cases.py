@@ -79,7 +79,7 @@ def test_geojson_coarsens_sensitive_locations(client, tree, published):
 def test_csv_export_has_the_same_cases_and_fields(client, tree, published):
     public, sensitive, private, dup = published
     response = client.get("/cases/csv/")
-    raw = response.content.decode("utf-8")
+    raw = b"".join(response.streaming_content).decode("utf-8")
     assert raw.startswith("\ufeff")
     _no_secrets(raw)
     table = list(csv.reader(io.StringIO(raw[1:])))

@@ -62,4 +62,5 @@ class ScorecardExportView(WorkbenchView):
         rows = ([rank, r.department.name, *[r[m] for m in COLUMNS], r.satisfaction, r.on_time_rate]
                 for rank, r in enumerate(scorecard(period), start=1))
         name = f"scorecard-{period.first_day:%Y%m%d}-{period.last_day:%Y%m%d}.xlsx"
-        return xlsx_response(name, _("Scorecard"), headings, rows)
+        return xlsx_response(name, _("Scorecard"), headings, rows,
+                             what={"kind": "scorecard", "user": request.user.pk, "filter": request.GET.urlencode()})

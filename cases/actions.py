@@ -29,7 +29,9 @@ CASE_CLOCKS = [ClockKind.DISPATCH, ClockKind.ACKNOWLEDGE, ClockKind.HANDLING, Cl
 
 def _assign(case: Case, department: Department, co_departments, now: datetime) -> list[Assignment]:
     calendar = load_calendar()
-    co = [d for d in dict.fromkeys(co_departments or ()) if d.pk != department.pk]
+    # A co-department already working on the case keeps its assignment (and clocks).
+    active = set(Assignment.objects.filter(case=case, is_active=True).values_list("department_id", flat=True))
+    co = [d for d in dict.fromkeys(co_departments or ()) if d.pk != department.pk and d.pk not in active]
     made = []
     for dept, role in [(department, Assignment.Role.LEAD)] + [(d, Assignment.Role.CO) for d in co]:
         assignment = Assignment.objects.create(case=case, department=dept, role=role, assigned_at=now)
@@ -164,14 +166,15 @@ def merge(case: Case, actor, target: Case, *, note: str = "", now=None, expected
 def auto_route(case: Case, *, now: datetime | None = None) -> Case:
     """Route a new case by pin and rule table; without a confident match it stays
     with the dispatch desk (an internal event says why)."""
+    from cases.event_texts import stored_text
     from cases.routing import route
     from cases.workflow import record_event
 
     now = now or timezone.now()
     decision = route(case.subcategory or case.category, case.township)
     if not decision.confident:
-        record_event(case, "routing_needed", None, now, internal_text=decision.reason,
-                     data={"reason": decision.reason})
+        data = {"reason": decision.reason}
+        record_event(case, "routing_needed", None, now, internal_text=stored_text("routing_needed", data), data=data)
         return case
     return dispatch(case, None, decision.department, decision.co_departments, now=now,
                     auto_rule=decision.reason)

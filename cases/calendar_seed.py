@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from cases.data.cn_calendar import SCHEDULES, official_days
 from cases.models import WorkCalendarDay, WorkCalendarYear
 
-PROVISIONAL_SOURCE = "holidays {version}: statutory days off only, no make-up working days"
+# Shown to administrators next to the official "国办发明电" references, so in Chinese.
+PROVISIONAL_SOURCE = "holidays {version} 推算：仅含法定节假日，未含调休上班日"
 
 
 class CalendarSeedError(Exception):

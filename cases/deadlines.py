@@ -15,6 +15,11 @@ from cases.calendar import WorkCalendar, due_after, end_of_day, local_date, shif
 from cases.models import Case, Clock, ClockKind, DayUnit, DeadlinePolicy
 from cases.refcache import cached
 
+# A clock warns in the last third of its length at most, so a 1-working-day clock
+# warns in its last hours instead of from the moment it starts (the configured
+# "warning, working days before" is the longest window, not a fixed one).
+WARN_SHARE = 1 / 3
+
 # PRODUCT §6 defaults, used when an administrator has not entered a policy row.
 DEFAULTS = {
     ClockKind.DISPATCH: (1, DayUnit.WORKING, None),
@@ -69,9 +74,17 @@ def clock_times(calendar: WorkCalendar, start: datetime, policy: Policy,
         due = min(due, end_of_day(local_date(start) + timedelta(days=policy.statutory_limit_days)))
     return ClockTimes(
         due_at=due,
-        warn_at=max(start, shift_working_days(calendar, due, -policy.warn_before)),
+        warn_at=warn_time(calendar, start, due, policy.warn_before),
         escalate_at=shift_working_days(calendar, due, policy.escalate_after),
     )
+
+
+def warn_time(calendar: WorkCalendar, start: datetime, due: datetime, warn_before: int) -> datetime:
+    """When a clock running from `start` to `due` starts to warn: `warn_before` working
+    days before the due time, but never earlier than the last WARN_SHARE of the clock."""
+    configured = shift_working_days(calendar, due, -warn_before)
+    proportionate = due - (due - start) * WARN_SHARE
+    return max(start, configured, proportionate)
 
 
 def start_clock(calendar: WorkCalendar, case: Case, kind: str, start: datetime, *, assignment=None,
@@ -105,7 +118,7 @@ def move_clock(calendar: WorkCalendar, clock: Clock, new_due: datetime, policy: 
     """An approved extension: new due, thresholds recomputed, old crossings cleared
     so the case is never counted overdue against its old due time."""
     clock.due_at = new_due
-    clock.warn_at = max(clock.started_at, shift_working_days(calendar, new_due, -policy.warn_before))
+    clock.warn_at = warn_time(calendar, clock.started_at, new_due, policy.warn_before)
     clock.escalate_at = shift_working_days(calendar, new_due, policy.escalate_after)
     clock.warned_at = clock.overdue_at = clock.escalated_at = None
     clock.save(update_fields=["due_at", "warn_at", "escalate_at", "warned_at", "overdue_at", "escalated_at"])

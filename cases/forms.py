@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from cases import captcha, geo, refcache
 from cases.duplicates import category_label
@@ -75,7 +75,7 @@ class CategoryChoiceField(forms.ModelChoiceField):
 class ReporterFieldsMixin(forms.Form):
     """Contact, anonymity, consent, proof of work and the form token (report and follow)."""
 
-    name = forms.CharField(label=_("Name"), max_length=60, required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=60, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False, validators=[phone_validator],
                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
     email = forms.EmailField(label=_("E-mail"), max_length=200, required=False,
@@ -288,7 +288,7 @@ class FeedbackForm(AccessibleFormMixin, forms.Form):
     rating = forms.TypedChoiceField(label=_("How satisfied are you with the handling?"), coerce=int,
                                     choices=Feedback.Rating.choices, widget=forms.RadioSelect,
                                     error_messages={"required": _("Please choose a rating.")})
-    comment = forms.CharField(label=_("Comment"), max_length=2000, required=False,
+    comment = forms.CharField(label=pgettext_lazy("feedback", "Comment"), max_length=2000, required=False,
                               widget=forms.Textarea(attrs={"rows": 3}), help_text=_("Optional."))
 
 

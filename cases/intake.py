@@ -23,6 +23,7 @@ from django.utils.translation import gettext_noop
 from cases import notifications, public_text, refcache
 from cases.calendar import CalendarNotCovered, load_calendar, local_date
 from cases.deadlines import Policy, start_clock
+from cases.event_texts import stored_text
 from cases.models import (
     Case,
     CaseSource,
@@ -215,7 +216,9 @@ def _start_intake_clocks(case: Case, now: datetime, refresh_flags: bool = True) 
         # The report is never lost for an administrator's missing calendar year:
         # it is recorded, and /healthz and the workbench show the problem.
         log.error("calendar not covered for case %s: %s", case.reference, exc)
-        record_event(case, "calendar_missing", None, now, internal_text=str(exc), data={"year": exc.year})
+        data = {"year": exc.year}
+        record_event(case, "calendar_missing", None, now, internal_text=stored_text("calendar_missing", data),
+                     data=data)
     if refresh_flags:  # otherwise routing, which follows in the same transaction, does it once
         refresh_case_flags([case.pk])
 
@@ -231,7 +234,8 @@ def _route_quietly(case: Case, now: datetime) -> Case:
             log.warning("auto-routing of %s left for the dispatch desk: %s", case.reference, exc)
         else:
             log.exception("auto-routing of %s failed; left for the dispatch desk", case.reference)
-        record_event(case, "routing_needed", None, now, internal_text=str(exc), data={"reason": "error"})
+        data = {"reason": "error"}
+        record_event(case, "routing_needed", None, now, internal_text=stored_text("routing_needed", data), data=data)
         routed = case
     if routed is case:  # not routed: clocks and flags changed in the database only
         from cases.deadlines import refresh_case_flags

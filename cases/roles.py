@@ -2,8 +2,10 @@
 their StaffProfile. Every access decision asks these functions."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 INTAKE = "intake_officer"
+OFFICE = "rectification_office"
 HANDLER = "department_handler"
 HEAD = "department_head"
 SUPERVISOR = "supervisor"
@@ -12,11 +14,12 @@ ADMINISTRATOR = "administrator"
 
 ROLE_LABELS = {
     INTAKE: _("Intake officer"),
+    OFFICE: _("Rectification office"),
     HANDLER: _("Department handler"),
     HEAD: _("Department head"),
     SUPERVISOR: _("Supervisor"),
     EDITOR: _("Editor"),
-    ADMINISTRATOR: _("Administrator"),
+    ADMINISTRATOR: pgettext_lazy("role", "Administrator"),
 }
 
 

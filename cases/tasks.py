@@ -36,9 +36,12 @@ def send_notifications(notification_ids: list[int]) -> list[str]:
 
 
 def sweep_deadlines() -> dict:
+    from cases.programme.clocks import sweep_programme
     from cases.sweep import sweep
 
-    return sweep()
+    counts = sweep()
+    counts["programme"] = sweep_programme()
+    return counts
 
 
 def import_referral_batch(job_id: int, path: str, filename: str, source: str, number: int,

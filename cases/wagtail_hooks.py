@@ -20,8 +20,7 @@ from cases.models import (
     DeadlineSetting,
     Department,
     JointMeeting,
-    Milestone,
-    RectificationTask,
+    MilestoneTemplate,
     ReferralBatch,
     RoutingRule,
     StaffProfile,
@@ -36,7 +35,7 @@ from cases.permissions import AdministratorOnlyPolicy
 ADMINISTRATOR_MODELS = {
     Department: None, Township: None, Category: None, RoutingRule: None, DeadlinePolicy: None,
     DeadlineSetting: None, WorkCalendarYear: None, WorkCalendarDay: None, StaffProfile: None,
-    RectificationTask: None, Milestone: None,
+    MilestoneTemplate: None,
     # Records: created here (through the service) and corrected, never deleted.
     JointMeeting: {"add", "change"},
     # Created by the import, by key issuing, by the meeting service; never added or deleted by hand.
@@ -63,8 +62,7 @@ class ConfigurationGroup(ViewSetGroup):
         reference.WorkCalendarYearViewSet("calendar_years"),
         reference.WorkCalendarDayViewSet("calendar_days"),
         programme.ReferralBatchViewSet("referral_batches"),
-        programme.RectificationTaskViewSet("rectification_tasks"),
-        programme.MilestoneViewSet("milestones"),
+        programme.MilestoneTemplateViewSet("milestone_templates"),
         programme.JointMeetingViewSet("joint_meetings"),
         programme.ActionItemViewSet("action_items"),
         reference.StaffProfileViewSet("staff_profiles"),

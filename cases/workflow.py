@@ -40,7 +40,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "close": (frozenset({S.PENDING_REVIEW, S.STAGE_CLOSED}), S.CLOSED),
     "stage_close": (frozenset({S.PENDING_REVIEW}), S.STAGE_CLOSED),
     "reopen": (frozenset({S.CLOSED}), S.IN_PROGRESS),
-    "transfer": (frozenset({S.IN_PROGRESS}), S.ASSIGNED),
+    # Also before acceptance: the intake desk re-routes a wrongly (auto-)assigned case.
+    "transfer": (frozenset({S.ASSIGNED, S.IN_PROGRESS}), S.ASSIGNED),
     "merge": (frozenset({S.SUBMITTED, S.ASSIGNED, S.IN_PROGRESS, S.PENDING_REVIEW}), S.MERGED),
 }
 

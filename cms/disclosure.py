@@ -8,7 +8,7 @@ findings and the reporter's identity never appear.
 """
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from cases.models import Case, CaseSource, CaseState, ReferralBatch
 from cms.csvutil import csv_response
@@ -19,11 +19,11 @@ STATE_LABELS = {
     CaseState.STAGE_CLOSED: gettext_lazy("Stage-closed"),
     CaseState.REJECTED: gettext_lazy("Not accepted"),
 }
-IN_PROGRESS = gettext_lazy("In progress")
+IN_PROGRESS = pgettext_lazy("case state", "In progress")
 COLUMNS = (
     gettext_lazy("No."), gettext_lazy("Case code"), gettext_lazy("Area"), gettext_lazy("Type of pollution"),
     gettext_lazy("Findings of the investigation"), gettext_lazy("Handling and rectification"),
-    gettext_lazy("Accountability"), gettext_lazy("Status"),
+    gettext_lazy("Accountability"), pgettext_lazy("progress", "Status"),
 )
 
 

@@ -1,6 +1,6 @@
 """The rectification task ledger and its wall chart (PRODUCT §4.4).
 
-Status comes from cases.programme.task_progress (dates, never typed by hand). The
+Status comes from cases.programme.status.task_progress (dates, never typed by hand). The
 timeline is drawn on the server as SVG with percentage coordinates: the
 site's CSP forbids inline styles, and SVG geometry attributes are not styles.
 """
@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 
 from cases.models import Case, JointMeeting, Milestone, RectificationTask
 from cases.programme import TaskProgress, task_progress
+from cases.programme.public import public_evidence
 
 SCALE = 100
 
@@ -104,8 +105,11 @@ def task_detail(number: int, today: date) -> dict | None:
     if task is None:
         return None
     milestones = list(task.milestones.all())
+    evidence = public_evidence(task)
+    public_milestones = [{"m": m, "evidence": evidence.get(m.pk, [])} for m in milestones if m.is_public]
     cases = (Case.objects.public().filter(tasks=task).select_related("category", "township")
              .order_by("-received_at"))
     meetings = (JointMeeting.objects.filter(tasks=task).prefetch_related("departments").order_by("-held_on"))
-    return {"task": task, "progress": task_progress(task, milestones, today), "milestones": milestones,
+    return {"task": task, "progress": task_progress(task, milestones, today), "milestones": public_milestones,
+            "verification_evidence": evidence.get(None, []),
             "co_units": list(task.co_departments.all()), "cases": cases, "meetings": meetings}

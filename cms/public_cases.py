@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from cases.models import Case, CaseState, Category, Township
 from cms.csvutil import csv_response
@@ -27,9 +27,9 @@ STATE_FILTERS = {"closed": (CaseState.CLOSED,), "stage_closed": (CaseState.STAGE
                  "open": (CaseState.SUBMITTED, CaseState.ASSIGNED, CaseState.IN_PROGRESS,
                           CaseState.PENDING_REVIEW)}
 STATE_FILTER_LABELS = {"closed": gettext_lazy("Closed"), "stage_closed": gettext_lazy("Stage-closed"),
-                       "open": gettext_lazy("In progress")}
+                       "open": pgettext_lazy("case state", "In progress")}
 CSV_COLUMNS = (
-    gettext_lazy("Reference"), gettext_lazy("Category"), gettext_lazy("Township"), gettext_lazy("Status"),
+    gettext_lazy("Reference"), gettext_lazy("Category"), gettext_lazy("Township"), pgettext_lazy("case", "Status"),
     gettext_lazy("Received"), gettext_lazy("Closed"), gettext_lazy("Public summary"),
     gettext_lazy("Handling result"), gettext_lazy("Latitude"), gettext_lazy("Longitude"),
 )

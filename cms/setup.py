@@ -3,8 +3,10 @@ idempotently: `ensure_editorial_workflow()` is called by the demo seed and tests
 
 * group "editor" (cases.roles.EDITOR): add and change pages under the home page;
 * group "moderator": change and publish pages under the home page;
-* workflow "Review" with one GroupApprovalTask for the moderators, assigned to the
-  home page, so every page of the site goes through it;
+* workflow 稿件审核 with one GroupApprovalTask (总编辑审核) for the moderators, assigned
+  to the home page, so every page of the site goes through it; the names are shown to
+  the editors ("提交给稿件审核"), so they are Chinese, and the English names of earlier
+  versions and of Wagtail's stock workflow are renamed;
 * both groups may use the images of the typical case photo collection.
 """
 
@@ -23,8 +25,11 @@ from wagtail.models import (
 from cases import roles
 
 MODERATOR = "moderator"
-WORKFLOW_NAME = "Review"
-TASK_NAME = "Moderator approval"
+WORKFLOW_NAME = "稿件审核"
+TASK_NAME = "总编辑审核"
+# Earlier English names (this module's and Wagtail's initial data) → Chinese names.
+RENAMED_WORKFLOWS = {"Review": WORKFLOW_NAME, "Moderators approval": "默认审核"}
+RENAMED_TASKS = {"Moderator approval": TASK_NAME, "Moderators approval": "管理员审核"}
 PAGE_PERMISSIONS = {roles.EDITOR: ("add_page", "change_page"),
                     MODERATOR: ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")}
 IMAGE_PERMISSIONS = ("add_image", "change_image", "choose_image")
@@ -52,7 +57,19 @@ def _grant_images(group: Group) -> None:
                                                         permission=permission)
 
 
+def _rename_english_names() -> None:
+    from wagtail.models import Task
+
+    for old, new in RENAMED_WORKFLOWS.items():
+        if not Workflow.objects.filter(name=new).exists():
+            Workflow.objects.filter(name=old).update(name=new)
+    for old, new in RENAMED_TASKS.items():
+        if not Task.objects.filter(name=new).exists():
+            Task.objects.filter(name=old).update(name=new)
+
+
 def _workflow(moderators: Group) -> Workflow:
+    _rename_english_names()
     task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
     if task is None:
         task = GroupApprovalTask.objects.create(name=TASK_NAME)

@@ -3,11 +3,11 @@ batches as administrators maintain them (PRODUCT §4.2, §4.4)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel
 from wagtail.admin.views.generic import CreateView
 from wagtail.log_actions import log
 
-from cases.models import ActionItem, JointMeeting, Milestone, RectificationTask, ReferralBatch
+from cases.models import ActionItem, JointMeeting, MilestoneTemplate, ReferralBatch
 
 from .base import AdministratorViewSet
 
@@ -25,49 +25,22 @@ class ReferralBatchViewSet(AdministratorViewSet):
     panels = [FieldPanel("title"), FieldPanel("note")]
 
 
-class RectificationTaskViewSet(AdministratorViewSet):
-    """The task ledger. Milestones have their own screen (MilestoneViewSet): the
-    Milestone foreign key is a plain ForeignKey, not a ParentalKey, so an
-    InlinePanel cannot edit them here."""
+class MilestoneTemplateViewSet(AdministratorViewSet):
+    """Templates for backward scheduling (倒排工期). Tasks and milestones themselves are
+    kept by the rectification office in the workbench (cases.programme), not here."""
 
-    model = RectificationTask
-    icon = "tasks"
-    menu_label = _("Rectification tasks")
-    list_display = ["__str__", "lead_department", "responsible_leader", "deadline", "completed_at",
-                    "verified_at"]
-    list_select_related = ("lead_department",)
-    list_filter = ["lead_department"]
-    search_fields = ["title", "problem", "responsible_leader"]
-    panels = [
-        FieldRowPanel([FieldPanel("number"), FieldPanel("title")]),
-        FieldPanel("problem"),
-        FieldPanel("source"),
-        MultiFieldPanel([
-            FieldPanel("responsible_leader"),
-            FieldPanel("lead_department"),
-            FieldPanel("co_departments", widget=forms.CheckboxSelectMultiple),
-        ], heading=_("Responsibility")),
-        FieldPanel("target"),
-        FieldPanel("measures"),
-        FieldRowPanel([FieldPanel("start_date"), FieldPanel("deadline"), FieldPanel("completed_at")]),
-    ]
-
-
-class MilestoneViewSet(AdministratorViewSet):
-    model = Milestone
+    model = MilestoneTemplate
     icon = "list-ol"
-    menu_label = _("Milestones")
-    sort_order_field = None  # ordered within a task, not across the whole table
-    list_display = ["__str__", "task", "due_date", "completed_at", "weight"]
-    list_select_related = ("task",)
-    list_filter = ["task"]
-    search_fields = ["title", "evidence", "task__title"]
+    menu_label = _("Milestone templates")
+    list_display = ["name", "description"]
+    search_fields = ["name"]
     panels = [
-        FieldPanel("task"),
-        FieldPanel("title"),
-        FieldRowPanel([FieldPanel("due_date"), FieldPanel("completed_at")]),
-        FieldPanel("evidence"),
-        FieldRowPanel([FieldPanel("weight"), FieldPanel("sort_order")]),
+        FieldPanel("name"),
+        FieldPanel("description"),
+        InlinePanel("steps", heading=_("Steps, in order"), label=_("Step"), min_num=1, panels=[
+            FieldPanel("title"),
+            FieldRowPanel([FieldPanel("share"), FieldPanel("working_days_before_next")]),
+        ]),
     ]
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem
@@ -37,7 +38,7 @@ class DepartmentViewSet(AdministratorViewSet):
     icon = "group"
     menu_label = _("Departments")
     sort_order_field = "sort_order"
-    list_display = ["__str__", "short_name", "kind", BooleanColumn("is_active", label=_("active")),
+    list_display = ["__str__", "short_name", "kind", BooleanColumn("is_active", label=pgettext_lazy("record", "active")),
                     BooleanColumn("head_approval_required", label=_("head approves results"))]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "short_name", "code"]
@@ -122,7 +123,7 @@ class CategoryViewSet(AdministratorViewSet):
     icon = "tag"
     menu_label = _("Categories")
     sort_order_field = "sort_order"
-    list_display = ["__str__", "code", "name_en", "parent", BooleanColumn("is_active", label=_("active"))]
+    list_display = ["__str__", "code", "name_en", "parent", BooleanColumn("is_active", label=pgettext_lazy("record", "active"))]
     list_select_related = ("parent",)
     filterset_class = CategoryFilterSet
     search_fields = ["name", "name_en", "code", "keywords"]
@@ -140,7 +141,7 @@ class RoutingRuleViewSet(AdministratorViewSet):
     model = RoutingRule
     icon = "redirect"
     menu_label = _("Routing rules")
-    list_display = ["__str__", "category", "township", "department", BooleanColumn("is_active", label=_("active"))]
+    list_display = ["__str__", "category", "township", "department", BooleanColumn("is_active", label=pgettext_lazy("record", "active"))]
     list_select_related = ("category__parent", "township", "department")
     list_filter = ["department", "category", "township", "is_active"]
     search_fields = ["note", "department__name", "category__name", "township__name"]
@@ -265,7 +266,7 @@ class ApiClientViewSet(AdministratorViewSet):
     icon = "key"
     index_view_class = ApiClientIndexView
     menu_label = _("API clients")
-    list_display = ["__str__", "key_prefix", BooleanColumn("is_active", label=_("active")), "rate_limit",
+    list_display = ["__str__", "key_prefix", BooleanColumn("is_active", label=pgettext_lazy("record", "active")), "rate_limit",
                     "contact", "created_at", "rotated_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "contact", "key_prefix"]

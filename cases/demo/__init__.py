@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cases.calendar import load_calendar, local_date
+from cases.calendar import load_calendar
 from cases.models import Notification
 
 from . import catalogue, geography, inspection, people, planner, programme, runner
@@ -76,10 +76,13 @@ def seed_cases(world: World, intake, log, citizen_cases: int) -> dict:
 
 def _sweep(now: datetime, log) -> None:
     """Overdue flags and escalations as the scheduled sweep would have set them by now."""
+    from cases.programme.clocks import sweep_programme
     from cases.sweep import sweep
 
     counts = sweep(now)
     log("deadline sweep: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    counts = sweep_programme(now)
+    log("programme sweep: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
 def seed(now: datetime | None = None, log: Callable[[str], None] = print,
@@ -89,7 +92,7 @@ def seed(now: datetime | None = None, log: Callable[[str], None] = print,
     ref = seed_reference(log)
     staff = seed_people(ref["depts"], log)
     users = staff["users"]
-    tasks = programme.seed_tasks(ref["depts"], users["demo_intake"], local_date(now))
+    tasks = programme.seed_tasks(ref["depts"], users["demo_office"], users["handlers"], now)
     log(f"rectification tasks: {len(tasks)}")
     world = World(now=now, cats=ref["cats"], depts=ref["depts"], towns=ref["towns"], intake=users["demo_intake"],
                   head_env=users["demo_head_env"], supervisor=users["demo_supervisor"],

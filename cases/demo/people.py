@@ -21,6 +21,7 @@ DEMO_TOWN = "gov-baisha"  # the township government demo_handler_town works for
 # username → (role, department code or None, name)
 DEMO_USERS = {
     "demo_intake": (roles.INTAKE, "office", "李娜"),
+    "demo_office": (roles.OFFICE, "office", "王芳"),
     "demo_handler_env": (roles.HANDLER, "env", "张伟"),
     "demo_handler_water": (roles.HANDLER, "water", "刘洋"),
     "demo_handler_town": (roles.HANDLER, DEMO_TOWN, "陈静"),

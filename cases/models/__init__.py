@@ -13,7 +13,25 @@ from .case import (
     ReferenceSequence,
     ReporterIdentity,
 )
-from .programme import ActionItem, JointMeeting, Milestone, RectificationTask
+from .programme import (
+    ActionItem,
+    JointMeeting,
+    Milestone,
+    MilestoneState,
+    RectificationTask,
+    TaskSource,
+    TaskState,
+)
+from .programme_work import (
+    EvidenceFile,
+    MilestoneTemplate,
+    MilestoneTemplateStep,
+    Objection,
+    ObjectionState,
+    ProgressReport,
+    TaskEvent,
+    TaskVerification,
+)
 from .reference import (
     Category,
     ClockKind,
@@ -45,4 +63,6 @@ __all__ = [
     "JointMeeting", "LocationSource", "Milestone", "Notification", "Photo", "RectificationTask",
     "ReferenceSequence", "ReferralBatch", "ReporterIdentity", "RoutingRule", "SpotCheck", "StaffProfile",
     "TaskHeartbeat", "Township", "WorkCalendarDay", "WorkCalendarYear",
+    "EvidenceFile", "MilestoneState", "MilestoneTemplate", "MilestoneTemplateStep", "Objection", "ObjectionState",
+    "ProgressReport", "TaskEvent", "TaskSource", "TaskState", "TaskVerification",
 ]

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.lookups import IsNull
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.fields import EncryptedTextField
 
@@ -14,11 +15,11 @@ from .reference import Category, ClockKind, Department, Township
 class CaseState(models.TextChoices):
     SUBMITTED = "submitted", _("Waiting for dispatch")
     ASSIGNED = "assigned", _("Assigned")
-    IN_PROGRESS = "in_progress", _("In progress")
+    IN_PROGRESS = "in_progress", pgettext_lazy("case state", "In progress")
     PENDING_REVIEW = "pending_review", _("Waiting for verification")
     STAGE_CLOSED = "stage_closed", _("Stage-closed")
     CLOSED = "closed", _("Closed")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("case state", "Rejected")
     MERGED = "merged", _("Merged")
 
 
@@ -179,7 +180,7 @@ class ReporterIdentity(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reporters")
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
-    name = EncryptedTextField(_("name"), blank=True)
+    name = EncryptedTextField(pgettext_lazy("person", "name"), blank=True)
     phone = EncryptedTextField(_("phone"), blank=True)
     email = EncryptedTextField(_("e-mail"), blank=True)
     ip_address = EncryptedTextField(_("IP address"), blank=True)
@@ -311,6 +312,13 @@ class CaseEvent(models.Model):
         from cases.public_text import text_of
 
         return text_of(self)
+
+    @property
+    def shown_internal_text(self) -> str:
+        """The internal text; a sentence in the reader's language for system events."""
+        from cases.event_texts import internal_text_of
+
+        return internal_text_of(self)
 
 
 class Feedback(models.Model):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Department(models.Model):
@@ -14,12 +15,12 @@ class Department(models.Model):
         OFFICE = "office", _("Rectification office / intake desk")
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(pgettext_lazy("record", "name"), max_length=100, unique=True)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.BUREAU)
     email = models.EmailField(_("notification e-mail"), blank=True)
     phone = models.CharField(_("duty phone"), max_length=40, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("record", "active"), default=True)
     # Department head approves results before they go to the intake officer.
     head_approval_required = models.BooleanField(_("head approves results"), default=False)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
@@ -35,7 +36,7 @@ class Department(models.Model):
 
 class Township(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(pgettext_lazy("record", "name"), max_length=100, unique=True)
     government = models.ForeignKey(
         Department, verbose_name=_("township government"), on_delete=models.PROTECT,
         null=True, blank=True, related_name="townships",
@@ -57,17 +58,17 @@ class Category(models.Model):
     """A problem category; a category with a parent is a sub-type (e.g. air → odour)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("record", "name"), max_length=60)
     name_en = models.CharField(_("English name"), max_length=60, blank=True)
     parent = models.ForeignKey(
         "self", verbose_name=_("parent category"), on_delete=models.PROTECT,
         null=True, blank=True, related_name="subtypes",
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("record", "description"), blank=True)
     keywords = models.CharField(_("keywords"), max_length=200, blank=True)
     # Extra questions asked for this category (Open311 service attributes).
     attributes = models.JSONField(_("extra questions"), default=list, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("record", "active"), default=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
@@ -96,7 +97,7 @@ class RoutingRule(models.Model):
     co_departments = models.ManyToManyField(
         Department, verbose_name=_("co-departments"), blank=True, related_name="co_routing_rules",
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("record", "active"), default=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
@@ -135,8 +136,8 @@ class ClockKind(models.TextChoices):
 
 
 class DayUnit(models.TextChoices):
-    WORKING = "working", _("working days")
-    CALENDAR = "calendar", _("calendar days")
+    WORKING = "working", pgettext_lazy("unit", "working days")
+    CALENDAR = "calendar", pgettext_lazy("unit", "calendar days")
 
 
 class DeadlinePolicy(models.Model):
@@ -186,6 +187,9 @@ class DeadlineSetting(models.Model):
         verbose_name = _("deadline settings")
         verbose_name_plural = _("deadline settings")
 
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
     @classmethod
     def current(cls) -> "DeadlineSetting":
         obj = cls.objects.order_by("pk").first()
@@ -218,7 +222,7 @@ class WorkCalendarDay(models.Model):
 
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=60, blank=True)
+    name = models.CharField(pgettext_lazy("record", "name"), max_length=60, blank=True)
 
     class Meta:
         ordering = ["date"]

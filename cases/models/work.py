@@ -7,6 +7,7 @@ from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.fields import EncryptedTextField
 
@@ -118,7 +119,7 @@ class ImportJob(models.Model):
     """Progress of a long import or export, polled by the admin page (PRODUCT §8)."""
 
     class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
+        QUEUED = "queued", pgettext_lazy("notification", "Queued")
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
@@ -196,10 +197,10 @@ class Notification(models.Model):
 class ApiClient(models.Model):
     """An Open311 client; the key is shown once and stored hashed."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(pgettext_lazy("record", "name"), max_length=100, unique=True)
     key_prefix = models.CharField(max_length=12, db_index=True, editable=False)
     key_hash = models.CharField(max_length=128, editable=False)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("record", "active"), default=True)
     rate_limit = models.CharField(_("rate limit"), max_length=20, default="60/m")
     created_at = models.DateTimeField(auto_now_add=True)
     rotated_at = models.DateTimeField(null=True, blank=True)

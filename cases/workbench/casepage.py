@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases import roles
 from cases.access import can_see_reporter, visible_cases
@@ -20,7 +21,7 @@ CASE_RELATED = ("category", "subcategory", "township", "lead_department", "batch
 EVENT_LABELS = {
     "received": _("Received"), "auto_routed": _("Routed automatically"), "dispatched": _("Dispatched"),
     "routing_needed": _("Needs manual dispatch"), "accepted": _("Accepted"), "returned": _("Returned"),
-    "transferred": _("Transferred"), "rejected": _("Rejected"), "merged": _("Merged"),
+    "transferred": _("Transferred"), "rejected": pgettext_lazy("case state", "Rejected"), "merged": _("Merged"),
     "merged_in": _("Duplicate merged in"), "result_submitted": _("Result submitted"),
     "sent_back": _("Result sent back"), "closed": _("Closed"), "stage_closed": _("Stage-closed"),
     "reopened": _("Reopened"), "note": _("Note"), "co_accepted": _("Co-department accepted its part"),

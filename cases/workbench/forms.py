@@ -71,8 +71,9 @@ class DispatchForm(ActionForm):
 
 class TransferForm(ReasonForm):
     department = forms.ModelChoiceField(handling_departments(), label=_("New lead department"))
-    co_departments = forms.ModelMultipleChoiceField(handling_departments(), label=_("Co-departments"),
-                                                    required=False, widget=forms.CheckboxSelectMultiple)
+    co_departments = forms.ModelMultipleChoiceField(
+        handling_departments(), label=_("Co-departments"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Co-departments already working on the case keep their part."))
     field_order = ["department", "co_departments", "reason"]
 
     def __init__(self, *args, **kwargs):

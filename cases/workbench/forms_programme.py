@@ -1,21 +1,17 @@
-"""Forms for task verification (验收销号) and joint meeting records (联席会议)."""
+"""Forms for joint meeting records (联席会议)."""
 
 import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.access import visible_cases
 from cases.calendar import end_of_day
 from cases.models import Department, RectificationTask
 
 REFERENCE_SPLIT = re.compile(r"[\s,，、;；]+")
-
-
-class VerifyTaskForm(forms.Form):
-    note = forms.CharField(label=_("Verification record"), widget=forms.Textarea(attrs={"rows": 3}),
-                           max_length=4000, help_text=_("Who checked what, and the result of the check."))
 
 
 class CompleteItemForm(forms.Form):
@@ -29,7 +25,7 @@ class MeetingForm(forms.Form):
     departments = forms.ModelMultipleChoiceField(Department.objects.filter(is_active=True),
                                                  label=_("Attending departments"),
                                                  widget=forms.CheckboxSelectMultiple)
-    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
+    minutes = forms.CharField(label=pgettext_lazy("meeting", "Minutes"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
     cases = forms.CharField(label=_("Cases discussed"), required=False, max_length=4000,
                             help_text=_("Case references, separated by spaces or commas."))
     tasks = forms.ModelMultipleChoiceField(RectificationTask.objects.all(), label=_("Rectification tasks"),

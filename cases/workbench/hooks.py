@@ -6,6 +6,7 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from cases import roles
+from cases.programme.access import PROGRAMME_ROLES
 from cases.workbench import urls
 from cases.workbench.base import REPORT_ROLES, WORKBENCH_ROLES, is_workbench_user
 from cases.workbench.panels import CaseCountsPanel, EscalationsPanel
@@ -41,7 +42,7 @@ def _items():
                      order=300),
         RoleMenuItem(_("Department scorecard"), "workbench:scorecard", REPORT_ROLES, icon_name="table",
                      order=400),
-        RoleMenuItem(_("Rectification tasks"), "workbench:tasks", WORKBENCH_ROLES, icon_name="tasks", order=500),
+        RoleMenuItem(_("Rectification tasks"), "workbench:tasks", PROGRAMME_ROLES, icon_name="tasks", order=500),
         RoleMenuItem(_("Joint meetings"), "workbench:meetings", WORKBENCH_ROLES, icon_name="group", order=600),
     ]
 
@@ -65,5 +66,8 @@ def recovery_codes_account_item(request):
 
 @hooks.register("construct_homepage_panels")
 def add_panels(request, panels):
+    from cases.programme.dashboard import panels_for
+
     if is_workbench_user(request.user):
         panels.extend([CaseCountsPanel(request.user), EscalationsPanel(request.user)])
+    panels.extend(panels_for(request.user))

@@ -80,7 +80,7 @@ class Period:
 class ScoreRow:
     department: Department
     counts: dict = field(default_factory=dict)
-    satisfaction: float | None = None
+    average_rating: float | None = None  # not `satisfaction`: templates look up row["satisfaction"] first
 
     def __getitem__(self, name):
         if name not in METRICS:
@@ -154,7 +154,7 @@ def scorecard(period: Period) -> list[ScoreRow]:
     for r in (Feedback.objects.filter(period.q("created_at"), case__lead_department__isnull=False)
               .values("case__lead_department").annotate(n=Count("pk"), avg=Avg("rating"))):
         target = row(r["case__lead_department"])
-        target.counts["satisfaction"], target.satisfaction = r["n"], round(float(r["avg"]), 2)
+        target.counts["satisfaction"], target.average_rating = r["n"], round(float(r["avg"]), 2)
     return _with_departments(rows)
 
 

@@ -1,8 +1,9 @@
 """Workbench URLs, mounted under /admin/ by cases.workbench.hooks (so Wagtail's
 require_admin_access wraps every one of them)."""
 
-from django.urls import path
+from django.urls import include, path
 
+from cases.programme import urls as programme_urls
 from cases.workbench.views import detail, identity, imports, intake, listing, otp, photos, programme, reports
 
 app_name = "workbench"
@@ -17,8 +18,7 @@ urlpatterns = [
     path("import/", imports.ImportView.as_view(), name="import"),
     path("import/<int:job_id>/", imports.ImportJobView.as_view(), name="import_job"),
     path("import/<int:job_id>/progress.json", imports.ImportProgressView.as_view(), name="import_progress"),
-    path("tasks/", programme.TaskListView.as_view(), name="tasks"),
-    path("tasks/<int:task_id>/verify/", programme.VerifyTaskView.as_view(), name="verify_task"),
+    path("tasks/", include(programme_urls.urlpatterns)),
     path("meetings/", programme.MeetingListView.as_view(), name="meetings"),
     path("meetings/new/", programme.MeetingCreateView.as_view(), name="meeting_new"),
     path("meetings/<int:meeting_id>/", programme.MeetingDetailView.as_view(), name="meeting"),

@@ -63,6 +63,38 @@ class TaskLedgerPage(TransparencyPage):
             raise Http404
         return self.render(request, template="cms/task_detail.html", context_overrides=detail)
 
+    @path("notices/", name="notices")
+    def notices_route(self, request):
+        from cases.programme.public import notice_rows
+
+        return self.render(request, template="cms/task_notices.html", context_overrides={"rows": notice_rows()})
+
+    @path("task/<int:number>/objection/", name="objection")
+    def objection_route(self, request, number):
+        from cases.models import RectificationTask, TaskState
+        from cases.programme.public import handle_objection, rate_limited
+        from cases.views.common import too_many
+
+        task = RectificationTask.objects.filter(number=number, state=TaskState.NOTICE).first()
+        if task is None:
+            raise Http404
+        if request.method == "POST" and rate_limited(request):
+            return too_many(request)
+        form, sent = handle_objection(request, task)
+        return self.render(request, template="cms/task_objection.html",
+                           context_overrides={"task": task, "form": form, "sent": sent,
+                                              "captcha_required": form.captcha_required})
+
+    @path("task/<int:number>/evidence/<int:evidence_id>/", name="evidence")
+    def evidence_route(self, request, number, evidence_id):
+        from cases.models import RectificationTask
+        from cases.programme.public import public_evidence_file
+
+        task = RectificationTask.objects.filter(number=number).first()
+        if task is None:
+            raise Http404
+        return public_evidence_file(task, evidence_id)
+
     def extra_sitemap_paths(self, request=None):
         from cases.models import RectificationTask
 

@@ -206,7 +206,8 @@ AXES_LOCKOUT_CALLABLE = "cases.workbench.security.lockout_response"
 # --- I18N ------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project catalogue first, then translations of strings Wagtail leaves untranslated.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_wagtail"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -268,6 +269,8 @@ WAGTAIL_SITE_NAME = "生态环境督察整改平台"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
+WAGTAILADMIN_USER_LOGIN_FORM = "cases.workbench.login.StaffLoginForm"
+WAGTAIL_USER_TIME_ZONES = ["Asia/Shanghai"]  # one city: no list of 600 English zone names
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no request leaves the deployment (PRODUCT §7)
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]

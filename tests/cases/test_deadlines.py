@@ -130,3 +130,28 @@ def test_stopped_clocks_are_never_swept(city, accepted):
     results.submit_result(accepted, city.env_handler, findings="x", reply="y", now=T0 + timedelta(days=1))
     results.close(Case.objects.get(pk=accepted.pk), city.intake, now=T0 + timedelta(days=2))
     assert sweep(now=T0 + timedelta(days=200)) == {"warning": 0, "overdue": 0, "escalation": 0}
+
+
+def test_a_short_clock_warns_in_its_last_hours_not_from_its_start(city, new_case):
+    case = new_case(category=city.noise, lng=117.15)  # waits for dispatch: 1 working day, 3 days' warning
+    dispatch = running(case, "dispatch")
+    assert dispatch.warn_at > T0 + timedelta(hours=12)
+    assert dispatch.due_at - dispatch.warn_at <= (dispatch.due_at - T0) / 3 + timedelta(seconds=1)
+    assert sweep(now=T0 + timedelta(minutes=2))["warning"] == 0
+
+
+def test_a_long_clock_keeps_the_configured_warning_window(city, accepted):
+    handling = running(accepted, "handling")  # 15 working days
+    assert handling.due_at == datetime(2026, 3, 23, 23, 59, 59, tzinfo=SH)
+    assert handling.warn_at == datetime(2026, 3, 18, 23, 59, 59, tzinfo=SH)  # 3 working days before
+
+
+def test_warning_window_is_proportionate_to_the_clock(city):
+    from cases.calendar import load_calendar
+    from cases.deadlines import warn_time
+
+    calendar = load_calendar()
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=SH)
+    due = datetime(2026, 3, 3, 23, 59, 59, tzinfo=SH)
+    assert warn_time(calendar, start, due, 3) == due - (due - start) / 3
+    assert warn_time(calendar, start, due, 0) == due

@@ -12,7 +12,6 @@ from cases.programme import (
     record_spot_check,
     sample_spot_checks,
     task_progress,
-    verify_task,
 )
 from cases.sweep import sweep
 from cases.workflow import NotPermitted, WorkflowError
@@ -40,22 +39,6 @@ def test_task_status_from_dates(city, today, milestones, status, percent):
     task = make_task(city, milestones=milestones)
     progress = task_progress(task, list(task.milestones.all()), date.fromisoformat(today))
     assert (progress.status, progress.percent) == (status, percent)
-
-
-def test_write_off_only_through_verification(city):
-    task = make_task(city, milestones=[("2025-06-30", "2025-06-20"), ("2026-06-30", None)])
-    with pytest.raises(NotPermitted):
-        verify_task(task, city.env_handler, "验收合格")
-    with pytest.raises(WorkflowError):
-        verify_task(task, city.intake, "验收合格")  # a milestone is still open
-    Milestone.objects.filter(task=task).update(completed_at=date(2026, 6, 1))
-    with pytest.raises(WorkflowError):
-        verify_task(task, city.intake, "")
-    task = verify_task(task, city.intake, "经现场验收，达到整改目标", now=T0)
-    assert task.verified_by == city.intake and task.verified_at == T0
-    assert task_progress(task, list(task.milestones.all()), date(2027, 1, 1)).status == "done"
-    with pytest.raises(WorkflowError):
-        verify_task(task, city.intake, "again")
 
 
 def test_meeting_action_items_run_on_clocks(city, new_case):

@@ -24,7 +24,8 @@ from cases.models import (
     DeadlineSetting,
     ExtensionRequest,
     JointMeeting,
-    Milestone,
+    MilestoneTemplate,
+    MilestoneTemplateStep,
     Notification,
     Photo,
     RectificationTask,
@@ -46,7 +47,7 @@ SH = ZoneInfo("Asia/Shanghai")
 
 NAMESPACES = [
     "departments", "townships", "categories", "routing_rules", "deadline_policies", "deadline_settings",
-    "calendar_years", "calendar_days", "referral_batches", "rectification_tasks", "milestones",
+    "calendar_years", "calendar_days", "referral_batches", "milestone_templates",
     "joint_meetings", "action_items", "staff_profiles", "api_clients",
 ]
 NO_ADD = {"referral_batches", "api_clients", "action_items"}
@@ -87,7 +88,8 @@ def data():
     task = RectificationTask.objects.create(number=1, title="整改任务", problem="p", responsible_leader="副市长",
                                             lead_department=dept, target="t", measures="m",
                                             start_date=date(2026, 1, 1), deadline=date(2026, 12, 31))
-    milestone = Milestone.objects.create(task=task, title="方案", due_date=date(2026, 3, 1))
+    template = MilestoneTemplate.objects.create(name="五步法")
+    MilestoneTemplateStep.objects.create(template=template, sort_order=1, title="制定方案", share=20)
     meeting = JointMeeting.objects.create(held_on=date(2026, 4, 1), title="联席会议", convener="副市长", minutes="m")
     meeting.departments.add(dept)
     item = ActionItem.objects.create(meeting=meeting, decision="清理", department=dept,
@@ -95,7 +97,7 @@ def data():
     client_row = ApiClient.objects.create(name="12345热线", key_prefix="abc", key_hash="x")
     profile = StaffProfile.objects.create(user=f.user("someone"), department=dept)
     return {"departments": dept, "townships": town, "categories": air, "routing_rules": RoutingRule.objects.get(),
-            "referral_batches": batch, "rectification_tasks": task, "milestones": milestone,
+            "referral_batches": batch, "milestone_templates": template, "rectification_tasks": task,
             "joint_meetings": meeting, "action_items": item, "api_clients": client_row,
             "staff_profiles": profile, "deadline_settings": DeadlineSetting.objects.get(),
             "deadline_policies": DeadlinePolicy.objects.first(),
@@ -268,12 +270,20 @@ def test_deleting_an_unused_department_works(admin_client, data):
     assert not dept.__class__.objects.filter(pk=dept.pk).exists()
 
 
-def test_task_milestones_are_edited_on_their_own_screen(admin_client, data):
-    task = data["rectification_tasks"]
-    response = admin_client.post(reverse("milestones:add"), {
-        "task": task.pk, "title": "验收", "due_date": "2026-12-01", "weight": 1, "sort_order": 2})
+def test_milestone_templates_are_kept_with_their_steps(admin_client, data):
+    response = admin_client.post(reverse("milestone_templates:add"), {
+        "name": "三步法", "description": "",
+        "steps-TOTAL_FORMS": "2", "steps-INITIAL_FORMS": "0", "steps-MIN_NUM_FORMS": "1",
+        "steps-MAX_NUM_FORMS": "1000",
+        "steps-0-title": "制定方案", "steps-0-share": "20", "steps-0-working_days_before_next": "",
+        "steps-0-ORDER": "1", "steps-0-id": "", "steps-0-DELETE": "",
+        "steps-1-title": "申请销号", "steps-1-share": "", "steps-1-working_days_before_next": "5",
+        "steps-1-ORDER": "2", "steps-1-id": "", "steps-1-DELETE": ""})
     assert response.status_code == 302
-    assert task.milestones.count() == 2
+    template = MilestoneTemplate.objects.get(name="三步法")
+    assert list(template.steps.values_list("title", "share", "working_days_before_next")) == [
+        ("制定方案", 20, None), ("申请销号", None, 5)]
+    assert data["rectification_tasks"].milestones.count() == 0  # tasks are not edited here
 
 
 @pytest.mark.parametrize("namespace", ["staff_profiles", "routing_rules", "action_items", "townships"])

@@ -45,6 +45,7 @@ def test_transition_table_matches_product_section_5():
         ("pending_review", "in_progress"), ("pending_review", "closed"), ("pending_review", "stage_closed"),
         ("stage_closed", "closed"), ("closed", "in_progress"), ("in_progress", "assigned"),
         ("assigned", "merged"), ("in_progress", "merged"), ("pending_review", "merged"),
+        ("assigned", "assigned"),  # the intake desk re-routes before the department accepts
     }
     assert edges == expected
 
@@ -212,3 +213,29 @@ def test_co_department_part_is_recorded(city, new_case):
     results.submit_part(case, city.water_handler, "河道段已清理", now=T0 + H)
     part = Assignment.objects.get(case=case, department=city.water)
     assert part.state == Assignment.State.DONE and part.contribution == "河道段已清理"
+
+
+def test_intake_reroutes_an_assigned_case_before_it_is_accepted(city, new_case):
+    case = new_case()  # auto-routed to env, not accepted yet
+    assert case.state == CaseState.ASSIGNED and "transfer" in allowed_actions(city.intake, case)
+    with pytest.raises(MissingReason):
+        actions.transfer(case, city.intake, city.water, "")
+    case = actions.transfer(case, city.intake, city.water, "属河道管理范围", now=T0 + H)
+    assert case.state == CaseState.ASSIGNED and case.lead_department == city.water
+    old = Assignment.objects.get(case=case, department=city.env)
+    assert old.state == Assignment.State.TRANSFERRED and not old.is_active
+    assert not Clock.objects.filter(assignment=old, stopped_at__isnull=True).exists()
+    assert Clock.objects.filter(case=case, kind="accept", stopped_at__isnull=True,
+                                assignment__department=city.water).exists()
+    assert "transfer" not in allowed_actions(city.env_handler, case)
+
+
+def test_transfer_keeps_co_departments_that_are_already_assigned(city, new_case):
+    case = actions.dispatch(new_case(category=city.noise, lng=117.15), city.intake, city.env, [city.build], now=T0)
+    case = actions.accept(case, city.env_handler, now=T0 + H)
+    case = actions.transfer(case, city.intake, city.water, "牵头单位调整", co_departments=[city.build, city.env],
+                            now=T0 + 2 * H)
+    active = Assignment.objects.filter(case=case, is_active=True)
+    assert sorted((a.department.name, a.role) for a in active) == sorted(
+        [(city.water.name, "lead"), (city.build.name, "co"), (city.env.name, "co")])
+    assert active.filter(department=city.build).count() == 1

@@ -59,9 +59,10 @@ def task(number: int, department, *, start="2025-01-01", deadline="2026-12-31", 
         due_date = date.fromisoformat(due)
         Milestone.objects.create(task=t, sort_order=i, title=title, due_date=due_date,
                                  completed_at=due_date - timedelta(days=3) if done else None,
+                                 state="accepted" if done else "open", percent=100 if done else 0,
                                  evidence="佐证材料" if done else "")
     if verified:
-        RectificationTask.objects.filter(pk=t.pk).update(verified_at=datetime(2026, 1, 5, tzinfo=SH),
+        RectificationTask.objects.filter(pk=t.pk).update(verified_at=datetime(2026, 1, 5, tzinfo=SH), state="written_off",
                                                          completed_at=date(2026, 1, 1))
         t.refresh_from_db()
     return t

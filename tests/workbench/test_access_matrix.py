@@ -23,7 +23,7 @@ ROLES = ["intake", "env_handler", "water_handler", "env_head", "supervisor", "ed
 LOGIN = "login"
 # Actions each role may take on a freshly routed (assigned) case of department A.
 AVAILABLE = {
-    "intake": {"merge", "note", "evidence", "publicity"},
+    "intake": {"merge", "note", "evidence", "publicity", "transfer"},
     "env_handler": {"accept", "return", "note", "evidence"},
     "env_head": {"accept", "return", "note", "evidence"},
     "supervisor": {"note"},

@@ -88,7 +88,7 @@ def test_numbers_match_the_seeded_cases(city, seeded):
     for dept, expected in (("env", city.env), ("water", city.water)):
         row = rows[expected.code]
         assert {k: row[k] for k in EXPECTED[dept]} == EXPECTED[dept], dept
-    assert rows[city.env.code].satisfaction == 2.0
+    assert rows[city.env.code].average_rating == 2.0
     assert rows[city.env.code].on_time_rate == 75.0
     assert rows[city.water.code].on_time_rate is None
     league = [r.department for r in scorecard(PERIOD)]
@@ -124,3 +124,35 @@ def test_page_drill_down_and_export(city, seeded, login):
 def test_scorecard_is_for_supervisors_and_intake_only(city, login):
     assert login(city.env_head).get(reverse("workbench:scorecard")).status_code == 403
     assert login(city.intake).get(reverse("workbench:scorecard")).status_code == 200
+
+
+def _screen_table(html: str) -> list[list[str]]:
+    from bs4 import BeautifulSoup
+
+    table = BeautifulSoup(html, "html.parser").select_one("table.wb-scorecard")
+    return [[cell.get_text(strip=True) for cell in tr.find_all(["th", "td"])] for tr in table.select("tbody tr")]
+
+
+def _same_figure(shown: str, exported) -> bool:
+    if exported is None:
+        return shown == "—"
+    if isinstance(exported, (int, float)):
+        return float(shown.rstrip("%")) == float(exported)
+    return shown == exported
+
+
+def test_screen_figures_equal_the_export(city, seeded, login):
+    """Every cell on screen equals the export's cell, the average satisfaction included
+    (it showed the number of ratings: 2 instead of 2.0 on a 1–3 scale)."""
+    client = login(city.supervisor)
+    query = "?date_from=2026-03-01&date_to=2026-04-30"
+    shown = _screen_table(body_text(client.get(reverse("workbench:scorecard") + query)))
+    export = client.get(reverse("workbench:scorecard_export") + query)
+    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
+    exported = list(sheet.iter_rows(values_only=True))[1:]
+    assert len(shown) == len(exported) >= 2
+    for screen_row, export_row in zip(shown, exported, strict=True):
+        assert len(screen_row) == len(export_row)
+        assert all(_same_figure(a, b) for a, b in zip(screen_row, export_row, strict=True)), (screen_row, export_row)
+    env_row = next(r for r in shown if r[1] == city.env.name)
+    assert env_row[-2] == "2.0" and env_row[-3] == "2"  # average of 3 and 1; two ratings

@@ -127,19 +127,6 @@ def task(city):
     return task
 
 
-def test_task_write_off_needs_completed_milestones_and_records_who(city, task, login):
-    client = login(city.intake)
-    url = reverse("workbench:verify_task", kwargs={"task_id": task.pk})
-    assert client.post(url, {f"task{task.pk}-note": "现场验收合格"}).status_code == 200
-    assert RectificationTask.objects.get(pk=task.pk).verified_at is None
-    Milestone.objects.filter(task=task).update(completed_at=date(2026, 3, 1))
-    assert client.post(url, {f"task{task.pk}-note": "现场验收合格"}).status_code == 302
-    task.refresh_from_db()
-    assert task.verified_by == city.intake and task.verification_note == "现场验收合格"
-    assert "现场验收合格" in body_text(client.get(reverse("workbench:tasks")))
-    assert login(city.env_handler).post(url, {f"task{task.pk}-note": "x"}).status_code == 404
-
-
 def test_meeting_record_with_decisions_and_action_items(city, new_case, task, login):
     case = new_case()
     client = login(city.intake)

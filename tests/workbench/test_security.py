@@ -133,3 +133,14 @@ def test_lockout_after_five_failures_does_not_reveal_whether_the_user_exists(cit
 def test_account_page_links_to_two_factor_settings(city, login):
     page = login(city.intake).get(reverse("wagtailadmin_account")).content.decode()
     assert reverse("workbench_otp:setup") in page and reverse("workbench_otp:codes") in page
+
+
+def test_a_wrong_code_says_so_next_to_the_field(city, admin_access):
+    device_for(city.intake)
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(city.intake)
+    response = client.post(reverse("workbench_otp:verify"), {"token": "000000"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "验证码无效" in html, html[html.find("<main"):][:3000]
+    assert 'aria-invalid="true"' in html or "w-field--error" in html

@@ -5,14 +5,14 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 from django.views import View
 
 from cases.workbench import twofactor
 
 
 class TokenForm(forms.Form):
-    token = forms.CharField(label=gettext_lazy("Code"), max_length=20, widget=forms.TextInput(attrs={
+    token = forms.CharField(label=pgettext_lazy("two-factor", "Code"), max_length=20, widget=forms.TextInput(attrs={
         "autocomplete": "one-time-code", "inputmode": "text", "autofocus": True, "spellcheck": "false"}))
 
 

@@ -1,59 +1,24 @@
-"""Rectification task verification and joint meeting records (PRODUCT §1, §4.4).
+"""Joint meeting records (联席会议) with decisions and action items (PRODUCT §1).
 
-Plain editing of tasks and milestones is in the Configuration menu; here are the
-recorded acts: write-off after a check, meetings with decisions and action items.
+The task ledger itself is in cases.programme.views.
 """
 
 from django.contrib import messages
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import roles
 from cases.access import visible_cases
-from cases.models import ActionItem, JointMeeting, Milestone, RectificationTask
-from cases.programme import complete_action_item, record_meeting, task_progress, verify_task
+from cases.models import ActionItem, JointMeeting
+from cases.programme import complete_action_item, record_meeting
 from cases.workbench.base import HOME_CRUMB, WorkbenchView
-from cases.workbench.forms_programme import CompleteItemForm, DecisionFormSet, MeetingForm, VerifyTaskForm
+from cases.workbench.forms_programme import CompleteItemForm, DecisionFormSet, MeetingForm
 from cases.workflow import WorkflowError
 
 MEETINGS_CRUMB = {"url": reverse_lazy("workbench:meetings"), "label": gettext_lazy("Joint meetings")}
-
-
-class TaskListView(WorkbenchView):
-    template_name = "workbench/tasks.html"
-    page_title = gettext_lazy("Rectification tasks")
-    header_icon = "tasks"
-
-    def get(self, request, bound=None):
-        today = timezone.localdate()
-        tasks = RectificationTask.objects.select_related("lead_department", "verified_by").prefetch_related(
-            Prefetch("milestones", queryset=Milestone.objects.order_by("sort_order", "due_date")))
-        rows = [{"task": t, "progress": task_progress(t, list(t.milestones.all()), today),
-                 "form": (bound or {}).get(t.pk) or VerifyTaskForm(prefix=f"task{t.pk}")} for t in tasks]
-        return self.render({"rows": rows, "can_verify": roles.has_role(request.user, roles.INTAKE)})
-
-
-class VerifyTaskView(TaskListView):
-    required_roles = (roles.INTAKE,)
-    object_view = True
-    http_method_names = ["post"]
-
-    def post(self, request, task_id):
-        task = get_object_or_404(RectificationTask, pk=task_id)
-        form = VerifyTaskForm(request.POST, prefix=f"task{task.pk}")
-        if form.is_valid():
-            try:
-                verify_task(task, request.user, form.cleaned_data["note"])
-                messages.success(request, _("Task %(number)s was verified and written off.") % {"number": task.number})
-                return redirect("workbench:tasks")
-            except WorkflowError as exc:
-                form.add_error(None, str(exc))
-        messages.error(request, _("The task was not written off; see the form below."))
-        return self.get(request, bound={task.pk: form})
 
 
 def meetings_for(user):

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from cases.workbench.base import HOME_CRUMB, REPORT_ROLES, WorkbenchView
 from cases.workbench.exports import xlsx_response
@@ -16,9 +16,9 @@ COLUMNS = ["received", "accepted", "accepted_on_time", "closed", "closed_on_time
 
 
 class PeriodForm(forms.Form):
-    date_from = forms.DateField(label=gettext_lazy("From"), required=False,
+    date_from = forms.DateField(label=pgettext_lazy("period", "From"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=gettext_lazy("To"), required=False,
+    date_to = forms.DateField(label=pgettext_lazy("period", "To"), required=False,
                               widget=forms.DateInput(attrs={"type": "date"}))
 
     def period(self) -> Period:
@@ -59,7 +59,7 @@ class ScorecardExportView(WorkbenchView):
         period = PeriodForm(request.GET or None).period()
         headings = [_("Rank"), _("Department"), *[str(METRICS[m]) for m in COLUMNS],
                     _("Average satisfaction (1–3)"), _("Closed on time, %")]
-        rows = ([rank, r.department.name, *[r[m] for m in COLUMNS], r.satisfaction, r.on_time_rate]
+        rows = ([rank, r.department.name, *[r[m] for m in COLUMNS], r.average_rating, r.on_time_rate]
                 for rank, r in enumerate(scorecard(period), start=1))
         name = f"scorecard-{period.first_day:%Y%m%d}-{period.last_day:%Y%m%d}.xlsx"
         return xlsx_response(name, _("Scorecard"), headings, rows,

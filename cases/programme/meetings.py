@@ -1,11 +1,7 @@
-"""Rectification tasks, joint meetings and spot checks (PRODUCT §1, §4.2, §4.4).
-
-Task status is computed from dates, never typed: done / on track / at risk / late.
-"""
+"""Joint meetings (联席会议) with their action items, and case spot checks (回头看)."""
 
 import math
 import random
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import transaction
@@ -23,75 +19,9 @@ from cases.models import (
     Clock,
     ClockKind,
     JointMeeting,
-    RectificationTask,
     SpotCheck,
 )
 from cases.workflow import NotPermitted, WorkflowError, record_event, require
-
-AT_RISK_DAYS = 14
-
-STATUS_LABELS = {
-    "done": gettext_lazy("Completed"),
-    "on_track": gettext_lazy("On track"),
-    "at_risk": gettext_lazy("At risk"),
-    "late": gettext_lazy("Late"),
-}
-
-
-@dataclass(frozen=True)
-class TaskProgress:
-    status: str  # done | on_track | at_risk | late
-    percent: int
-    next_milestone_due: date | None
-
-    @property
-    def label(self) -> str:
-        return str(STATUS_LABELS[self.status])
-
-
-def task_progress(task: RectificationTask, milestones, today: date) -> TaskProgress:
-    """Pure: progress rolls up from milestone weights; status from dates."""
-    total = sum(m.weight for m in milestones) or 1
-    done = sum(m.weight for m in milestones if m.completed_at)
-    percent = round(100 * done / total) if milestones else (100 if task.verified_at else 0)
-    pending = sorted((m for m in milestones if not m.completed_at), key=lambda m: m.due_date)
-    next_due = pending[0].due_date if pending else None
-    if task.verified_at:
-        status = "done"
-    elif today > task.deadline or (next_due and next_due < today):
-        status = "late"
-    elif (next_due and (next_due - today).days <= AT_RISK_DAYS) or _behind_schedule(task, percent, today):
-        status = "at_risk"
-    else:
-        status = "on_track"
-    return TaskProgress(status, percent, next_due)
-
-
-def _behind_schedule(task: RectificationTask, percent: int, today: date) -> bool:
-    span = (task.deadline - task.start_date).days or 1
-    expected = 100 * min(max((today - task.start_date).days, 0), span) / span
-    return percent + 25 < expected
-
-
-def verify_task(task: RectificationTask, actor, note: str, *, now: datetime | None = None) -> RectificationTask:
-    """Write-off (验收销号): only through a recorded verification, only when every
-    milestone is complete."""
-    note = require(note, gettext_lazy("Verification record"))
-    if not roles.has_role(actor, roles.INTAKE, roles.ADMINISTRATOR):
-        raise NotPermitted(_("Only the rectification office may verify and write off a task."))
-    now = now or timezone.now()
-    with transaction.atomic():
-        locked = RectificationTask.objects.select_for_update().get(pk=task.pk)
-        if locked.verified_at:
-            raise WorkflowError(_("This task has already been written off."))
-        if locked.milestones.filter(completed_at__isnull=True).exists():
-            raise WorkflowError(_("Every milestone must be completed before the task is written off."))
-        RectificationTask.objects.filter(pk=task.pk).update(
-            verified_at=now, verified_by=actor, verification_note=note,
-            completed_at=locked.completed_at or timezone.localdate(now))
-        transaction.on_commit(refcache.public_data_changed)
-    task.refresh_from_db()
-    return task
 
 
 def record_meeting(*, held_on: date, title: str, convener: str, departments, minutes: str, cases=(), tasks=(),

@@ -24,6 +24,10 @@ class SearchQuery:
     def __bool__(self) -> bool:
         return bool(self.terms or self.identifiers)
 
+    @property
+    def only_identifiers(self) -> bool:
+        return bool(self.identifiers) and set(self.terms) <= set(tokens(" ".join(self.identifiers)))
+
 
 def clean(raw: str) -> str:
     """What the visitor typed, safe to store, echo and send to any database: control

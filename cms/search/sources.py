@@ -117,7 +117,9 @@ class CaseSource:
         match = Q(pk__in=[])
         if query.identifiers:
             match |= Q(reference__in=query.identifiers) | Q(original_code__in=query.identifiers)
-        if query.terms:
+        # A query that is only identifiers is not also looked for in the summaries
+        # (that would scan every public case for "hb2026" and "000123").
+        if query.terms and not query.only_identifiers:
             match |= reduce(and_, map(_case_term, query.terms))
         self.cases = (Case.objects.public().filter(match).order_by("-received_at", "-pk")
                       if cases_url else Case.objects.none())

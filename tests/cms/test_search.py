@@ -33,6 +33,7 @@ def test_query_is_cleaned_and_identifiers_recognised():
     assert "\x00" not in q.text and len(parse("污" * 10_000).text) == MAX_QUERY
     assert parse("污水").identifiers == () and not parse("  ") and not parse("\x00\x00")
     assert parse("ABCDEF").identifiers == () and parse("2026").identifiers == ()  # a code has letters and digits
+    assert parse("HB2026-000123").only_identifiers and not parse("HB2026-000123 污水").only_identifiers
 
 
 def test_excerpt_marks_every_match_and_escapes_the_rest():

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import environ
 
+from portal.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -227,7 +229,9 @@ AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 
 
 def storages_from_env(bucket: str) -> dict:
-    static = {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}
+    # Hashed names (app.3f2a9c.js) so nginx and WhiteNoise send far-future cache headers;
+    # a changed file gets a new name. Needs `collectstatic` before the first request.
+    static = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
     if bucket:
         options = {
             "bucket_name": bucket,
@@ -238,10 +242,14 @@ def storages_from_env(bucket: str) -> dict:
             "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": False,
+            # "path" for most S3-compatible stores (MinIO, Ceph); empty = boto3 decides.
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default=None),
         }
         return {
             "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**options, "location": "public"}},
-            "private": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**options, "location": "private"}},
+            # Signed URLs of private files are handed to nginx (X-Accel-Redirect) at once.
+            "private": {"BACKEND": "storages.backends.s3.S3Storage",
+                        "OPTIONS": {**options, "location": "private", "querystring_expire": 60}},
             "staticfiles": static,
         }
     return {
@@ -290,6 +298,9 @@ SMS_BACKEND = env("SMS_BACKEND", default="cases.sms.LogSmsBackend")
 # --- Portal ----------------------------------------------------------------------
 # Key for contact data encrypted at rest; derived from SECRET_KEY when not set.
 FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
+# `manage.py backup` runs only when this equals the current key's fingerprint, i.e. the
+# operator has put the key in escrow (`manage.py backup --key-fingerprint`).
+PORTAL_KEY_ESCROW_FINGERPRINT = env("PORTAL_KEY_ESCROW_FINGERPRINT", default="")
 PORTAL_REFERENCE_PREFIX = env("PORTAL_REFERENCE_PREFIX", default="HB")
 PORTAL_CONTACT_RETENTION_DAYS = env.int("PORTAL_CONTACT_RETENTION_DAYS", default=365)
 PORTAL_GEOCODER_DOMAIN = env("PORTAL_GEOCODER_DOMAIN", default="nominatim.openstreetmap.org")
@@ -331,18 +342,19 @@ PORTAL_RATELIMIT_GEOCODE = env("PORTAL_RATELIMIT_GEOCODE", default="30/m")
 PORTAL_RATELIMIT_LOOKUP = env("PORTAL_RATELIMIT_LOOKUP", default="60/m")
 # bench/run.py: serve bench/reference_urls.py (the same-run references) under /__bench__/.
 PORTAL_BENCH_REFERENCE_VIEWS = env.bool("PORTAL_BENCH_REFERENCE_VIEWS", default=False)
+# Private files (photo originals, evidence) are sent by nginx after the permission check
+# (X-Accel-Redirect, portal/privatefiles.py); needs the internal locations of deploy/nginx.
+PORTAL_X_ACCEL_REDIRECT = env.bool("PORTAL_X_ACCEL_REDIRECT", default=False)
 # Behind a reverse proxy set this to the META key holding the client address
 # (e.g. HTTP_X_REAL_IP, set by the proxy itself; never a header clients can forge).
 RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Logs (portal/logs.py, deploy/README.md "Logs"): JSON lines with the request id to stderr;
+# LOG_FORMAT=plain for people reading a terminal (the development profile's default).
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+MIDDLEWARE.insert(0, "portal.logs.RequestIdMiddleware")
 
 # --- Security headers (public pages; PRODUCT §7) -----------------------------------
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")

@@ -3,8 +3,10 @@
 import tempfile
 from pathlib import Path
 
+from portal.logs import logging_config
+
 from .base import *  # noqa: F403
-from .base import DATABASES, Q_CLUSTER, STORAGES
+from .base import DATABASES, LOG_LEVEL, Q_CLUSTER, STORAGES, env
 
 _tmp = Path(tempfile.mkdtemp(prefix="portal-test-"))
 DEBUG = False
@@ -25,3 +27,4 @@ STORAGES = {
 }
 # Tasks run inline unless a test starts a real cluster (tests/cases/test_worker.py).
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
+LOGGING = logging_config(env("LOG_FORMAT", default="plain"), LOG_LEVEL)

@@ -40,7 +40,8 @@ def get(client, url: str, expect: str = "text/html"):
     response = client.get(url)
     assert response.status_code == 200, url
     assert response["Content-Type"].startswith(expect), (url, response["Content-Type"])
-    return response.content.decode("utf-8-sig") if expect != "application/octet" else response.content
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return body.decode("utf-8-sig")
 
 
 def assert_no_unmarked_numbers(url: str, html: str) -> None:

@@ -3,7 +3,7 @@ the rows: on the demo city, then after a case is closed, a task written off and 
 referral batch imported (tests/cms/figure_pages.py reads the pages)."""
 
 import io
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -11,8 +11,18 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cases import roles
-from cases.models import Case, CaseSource, CaseState, Category, Milestone, RectificationTask, Township
-from cases.programme import verify_task
+from cases.calendar import SHANGHAI as SH
+from cases.models import (
+    Case,
+    CaseSource,
+    CaseState,
+    Category,
+    MilestoneState,
+    RectificationTask,
+    TaskState,
+    Township,
+)
+from cases.programme import progress, writeoff
 from cases.referrals import import_batch
 from cases.results import close, submit_result
 from tests.cms.figure_pages import check_all
@@ -32,10 +42,21 @@ def close_the_open_central_case() -> Case:
     return close(case, staff(roles.INTAKE))
 
 
-def write_off_a_task() -> RectificationTask:
-    task = RectificationTask.objects.filter(verified_at__isnull=True).order_by("number").first()
-    Milestone.objects.filter(task=task, completed_at__isnull=True).update(completed_at=timezone.localdate())
-    return verify_task(task, staff(roles.INTAKE), "现场验收合格，予以销号。")
+def write_off_a_task(time_machine) -> RectificationTask:
+    """Through the programme services: milestones reported and verified, the task
+    submitted, verified, noticed and, after the notice period, written off."""
+    task = RectificationTask.objects.filter(state=TaskState.IN_PROGRESS).order_by("number").first()
+    office = staff(roles.OFFICE)
+    for m in task.milestones.exclude(state=MilestoneState.ACCEPTED).order_by("sort_order"):
+        if m.state == MilestoneState.OPEN:
+            progress.report_done(m, staff(roles.HANDLER, m.department or task.lead_department))
+        progress.accept_milestone(m, office)
+    writeoff.submit_for_writeoff(task, staff(roles.HANDLER, task.lead_department))
+    writeoff.record_verification(task, office, verified_on=timezone.localdate(), verified_by="市整改办",
+                                 method="on_site", findings="现场验收合格。")
+    task.refresh_from_db()
+    time_machine.move_to(datetime.combine(task.notice_ends_on + timedelta(days=3), time(10), tzinfo=SH), tick=False)
+    return writeoff.write_off(task, office)
 
 
 def import_a_batch():
@@ -65,7 +86,7 @@ def test_every_public_figure_agrees_on_the_demo_city_and_after_changes(client, t
         close_the_open_central_case()
     assert check_all(client).values["central.closed"] == "153"
     with django_capture_on_commit_callbacks(execute=True):
-        write_off_a_task()
+        write_off_a_task(time_machine)
     assert check_all(client).values["tasks.completed"] == "13"
     with django_capture_on_commit_callbacks(execute=True):
         import_a_batch()

@@ -17,7 +17,7 @@ from django.utils import timezone
 from cases.calendar import load_calendar
 from cases.models import Notification
 
-from . import catalogue, geography, inspection, people, planner, programme, runner
+from . import catalogue, geography, head_review, inspection, people, planner, programme, runner
 from .driver import World
 from .timeline import Timeline
 
@@ -98,6 +98,7 @@ def seed(now: datetime | None = None, log: Callable[[str], None] = print,
                   head_env=users["demo_head_env"], supervisor=users["demo_supervisor"],
                   handlers=users["handlers"], tasks=tasks, timeline=Timeline(load_calendar(), now))
     made = seed_cases(world, users["demo_intake"], log, citizen_cases)
+    head_review.seed_head_review(ref["depts"]["env"], users["demo_handler_env"], now, log)
     _sweep(now, log)
     # The demo's outbox is history: nothing in it is for a real person to receive.
     quiet = Notification.objects.filter(pk__gt=outbox_before, state=Notification.State.PENDING).update(

@@ -18,6 +18,7 @@ from cases.models import (
     Clock,
     Department,
     ExtensionRequest,
+    HeadReview,
     ReferralBatch,
     Township,
 )
@@ -54,6 +55,7 @@ class CaseFilterForm(forms.Form):
     key_case = forms.BooleanField(label=_("Key cases only"), required=False)
     supervised = forms.BooleanField(label=_("Escalated only"), required=False)
     extension_pending = forms.BooleanField(label=_("Extension request waiting"), required=False)
+    head_review = forms.BooleanField(label=_("Result waiting for the head's approval"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
         ("due", _("Next due, earliest first")), ("-due", _("Next due, latest first")),
         ("-received", _("Received, newest first")), ("received", _("Received, oldest first"))])
@@ -116,6 +118,8 @@ def _apply(qs: QuerySet, data: dict, now: datetime) -> QuerySet:
     if data.get("extension_pending"):
         qs = qs.filter(Exists(ExtensionRequest.objects.filter(case=OuterRef("pk"),
                                                               state=ExtensionRequest.State.PENDING)))
+    if data.get("head_review"):
+        qs = qs.filter(Exists(HeadReview.objects.filter(case=OuterRef("pk"), state=HeadReview.State.PENDING)))
     if data.get("q"):
         qs = qs.filter(search_q(data["q"]))
     if drill_down:

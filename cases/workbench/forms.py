@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import roles
 from cases.access import visible_cases
 from cases.forms import MultipleFileField
-from cases.models import Case, CaseState, Department, Photo, RectificationTask
+from cases.models import Case, CaseState, Department, HeadReview, Photo, RectificationTask
 from cases.results import REOPEN_KINDS
 from cases.routing import route
 
@@ -103,6 +103,17 @@ class SubmitResultForm(ActionForm):
                                      max_length=4000)
     co_note = forms.CharField(label=_("Note on co-departments' parts"), widget=textarea(2), required=False,
                               max_length=4000)
+
+
+class ApproveResultForm(SubmitResultForm):
+    """The handler's proposal, which the head may edit before approving it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        review = HeadReview.objects.filter(case=self.case, state=HeadReview.State.PENDING).first()
+        if review is not None:
+            for name in ("findings", "reply", "public_summary", "co_note"):
+                self.fields[name].initial = getattr(review, name)
 
 
 class StageCloseForm(ActionForm):

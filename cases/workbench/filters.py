@@ -39,8 +39,8 @@ LIST_RELATED = ("category", "subcategory", "township", "lead_department", "batch
 
 
 class CaseFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100,
-                        help_text=_("Reference, original code or words from the title or text"))
+    q = forms.CharField(label=_("Search"), required=False, max_length=100, widget=forms.TextInput(
+        attrs={"placeholder": _("Reference, original code or words from the title or text"), "type": "search"}))
     state = forms.ChoiceField(label=_("State"), required=False,
                               choices=[("", _("Any state")), (OPEN, _("Open (not finished)")), *CaseState.choices])
     department = forms.ModelChoiceField(Department.objects.all(), label=_("Lead department"), required=False)
@@ -64,6 +64,32 @@ class CaseFilterForm(forms.Form):
                                widget=forms.HiddenInput)
     period_from = forms.DateField(required=False, widget=forms.HiddenInput)
     period_to = forms.DateField(required=False, widget=forms.HiddenInput)
+
+
+# Shown in the filter bar; the others are folded under "More filters".
+COMMON_FILTERS = ("q", "state", "department", "overdue")
+NOT_CHIPS = ("sort", "metric", "period_from", "period_to")
+
+
+def active_filters(form: CaseFilterForm, params) -> list[dict]:
+    """The filters in force as removable chips: text, and the query without that filter."""
+    data = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else {}
+    chips = []
+    for name, value in data.items():
+        if name in NOT_CHIPS or value in (None, "", False):
+            continue
+        field = form[name]
+        if isinstance(form.fields[name], forms.BooleanField):
+            text = str(field.label)
+        else:
+            choices = dict(form.fields[name].choices) if hasattr(form.fields[name], "choices") else {}
+            shown = choices.get(value, value) if isinstance(value, str) else value
+            text = f"{field.label}：{shown}"
+        rest = params.copy()
+        for key in (name, "p"):
+            rest.pop(key, None)
+        chips.append({"text": text, "remove": rest.urlencode()})
+    return chips
 
 
 def bound_filter_form(params) -> CaseFilterForm:

@@ -179,7 +179,10 @@ class RevealReporterForm(forms.Form):
 
 
 class BulkDispatchForm(forms.Form):
-    """Cases arrive as "id:version" so each dispatch keeps its own conflict check."""
+    """Cases arrive as "id:version" so each dispatch keeps its own conflict check. The
+    prefix keeps its fields' ids apart from the filter form's on the same page."""
+
+    prefix = "bulk"
 
     cases = forms.Field(widget=forms.MultipleHiddenInput, required=True)
     department = forms.ModelChoiceField(handling_departments(), label=_("Lead department"))

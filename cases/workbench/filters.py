@@ -79,11 +79,12 @@ def active_filters(form: CaseFilterForm, params) -> list[dict]:
         if name in NOT_CHIPS or value in (None, "", False):
             continue
         field = form[name]
-        if isinstance(form.fields[name], forms.BooleanField):
+        kind = form.fields[name]
+        if isinstance(kind, forms.BooleanField):
             text = str(field.label)
-        else:
-            choices = dict(form.fields[name].choices) if hasattr(form.fields[name], "choices") else {}
-            shown = choices.get(value, value) if isinstance(value, str) else value
+        else:  # a model choice is the object itself (no query); a plain choice has its label
+            shown = value if isinstance(kind, forms.ModelChoiceField) else dict(getattr(kind, "choices", ())).get(
+                value, value)
             text = f"{field.label}：{shown}"
         rest = params.copy()
         for key in (name, "p"):

@@ -68,7 +68,7 @@ def shot_dir(tmp_path) -> Path:
 
 
 def check(page, name: str, size: str, folder: Path, root: str = "main", first: str | None = None) -> None:
-    page.add_style_tag(content="*, *::before, *::after { animation: none !important; transition: none !important; }")
+    page.emulate_media(reduced_motion="reduce")
     page.screenshot(path=str(folder / f"{name}-{size}.png"), full_page=True)
     assert page.evaluate(OVERLAPS, root) == [], f"{name} at {size}: overlapping elements"
     assert page.evaluate(WIDER_THAN_PAGE) <= 1, f"{name} at {size}: wider than the screen"

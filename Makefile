@@ -7,17 +7,35 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 
-.PHONY: run test install install-test migrate seed serve lint bench load load-scaleout messages clean
+.PHONY: run test install install-test lock lock-check migrate seed serve lint bench load load-scaleout messages clean
 
-$(VENV)/.installed: pyproject.toml
+# Installs come from the lock files (pinned, with hashes): requirements/production.txt
+# (runtime + PostgreSQL, Redis, S3) and requirements/dev.txt (everything, for tests).
+# They must match pyproject.toml: `make lock` regenerates them after a requirement changes.
+LOCK_ARGS = --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+
+lock-check:
+	@$(PYTHON) scripts/lock.py check
+
+$(VENV)/.installed: pyproject.toml requirements/production.txt requirements/dev.txt
+	@$(PYTHON) scripts/lock.py check
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e ".[postgres,redis]"
+	$(PIP) install --quiet --require-hashes -r requirements/production.txt
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
-	$(PIP) install --quiet -e ".[dev]"
+$(VENV)/.installed-test: $(VENV)/.installed requirements/dev.txt
+	$(PIP) install --quiet --require-hashes -r requirements/dev.txt
 	touch $@
+
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet "pip-tools>=7.4,<8"
+	$(PY) -m piptools compile $(LOCK_ARGS) --extra postgres --extra redis --extra s3 \
+		-o requirements/production.txt pyproject.toml
+	$(PY) -m piptools compile $(LOCK_ARGS) --extra postgres --extra redis --extra s3 --extra dev \
+		-o requirements/dev.txt pyproject.toml
+	$(PYTHON) scripts/lock.py stamp
 
 install: $(VENV)/.installed
 

@@ -12,6 +12,9 @@ class CasesConfig(AppConfig):
 
         post_migrate.connect(_role_groups_after_migrate, dispatch_uid="cases-role-groups")
 
+        from portal.logs import connect_signals
+
+        connect_signals()  # the request id of log lines, also in the tasks a request queues
         import cases.photos  # noqa: F401 - sets Pillow's pixel limit for every image decode, Wagtail's too
         import cases.workbench.hooks  # noqa: F401 - registers the workbench's Wagtail hooks
         from cases.models import Township

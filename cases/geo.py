@@ -190,3 +190,8 @@ def service_area(lat: float, lng: float) -> str:
     if box is None or (box[0] <= lat <= box[2] and box[1] <= lng <= box[3]):
         return IN_CITY
     return OUTSIDE
+
+
+def outside_message() -> str:
+    return _("This place is outside %(city)s. The portal only takes reports about places in %(city)s; "
+             "please contact the environmental authority where the problem is.") % {"city": settings.PORTAL_CITY_NAME}

@@ -307,6 +307,13 @@ class CaseEvent(models.Model):
         raise ValueError("CaseEvent is append-only")
 
     @property
+    def seen_by_reporter(self) -> bool:
+        """What the tracking page shows (cases/tracking.py): a public event with a public
+        text. A public event without one (an extension approved with an internal note) is
+        not seen by anyone outside, and the workbench must not label it public."""
+        return self.is_public and bool(self.public_text)
+
+    @property
     def shown_public_text(self) -> str:
         """The public text in the reader's language where it is a standard message."""
         from cases.public_text import text_of

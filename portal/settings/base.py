@@ -11,6 +11,8 @@ from pathlib import Path
 
 import environ
 
+from portal.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -53,6 +55,9 @@ MIDDLEWARE = [
     # response with the headers the layers below added (security, CSP).
     "cms.pagecache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Body size, NUL and control characters, rate limits: before anything reads the body
+    # (the CSRF middleware is the first to parse it). portal/guards.py.
+    "portal.guards.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -188,6 +193,13 @@ MIDDLEWARE[_auth_middleware:_auth_middleware] = [
     "cases.workbench.middleware.StaffTwoFactorMiddleware",
 ]
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# Sign-in and password reset limited per address and per account, before the view
+# (cases/workbench/throttle.py); axes still locks a username + address after 5 failures.
+MIDDLEWARE.append("cases.workbench.throttle.StaffAuthThrottleMiddleware")
+PORTAL_RATELIMIT_LOGIN_ADDRESS = env("PORTAL_RATELIMIT_LOGIN_ADDRESS", default="20/h")
+PORTAL_RATELIMIT_LOGIN_ACCOUNT = env("PORTAL_RATELIMIT_LOGIN_ACCOUNT", default="10/h")
+PORTAL_RATELIMIT_RESET_ADDRESS = env("PORTAL_RATELIMIT_RESET_ADDRESS", default="5/h")
+PORTAL_RATELIMIT_RESET_ACCOUNT = env("PORTAL_RATELIMIT_RESET_ACCOUNT", default="3/h")
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 PORTAL_REQUIRE_2FA = env.bool("PORTAL_REQUIRE_2FA", default=True)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="生态环境督察整改平台")
@@ -200,7 +212,7 @@ AXES_ENABLE_ADMIN = False  # django.contrib.admin is not installed
 # SQLite and PostgreSQL alike; a cache handler would need Redis (ENGINEERING §4).
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # Same client address as django-ratelimit; the page never says whether the user exists.
-AXES_CLIENT_IP_CALLABLE = "cases.workbench.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip"
 AXES_LOCKOUT_CALLABLE = "cases.workbench.security.lockout_response"
 
 # --- I18N ------------------------------------------------------------------------
@@ -227,7 +239,9 @@ AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 
 
 def storages_from_env(bucket: str) -> dict:
-    static = {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}
+    # Hashed names (app.3f2a9c.js) so nginx and WhiteNoise send far-future cache headers;
+    # a changed file gets a new name. Needs `collectstatic` before the first request.
+    static = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
     if bucket:
         options = {
             "bucket_name": bucket,
@@ -238,10 +252,14 @@ def storages_from_env(bucket: str) -> dict:
             "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": False,
+            # "path" for most S3-compatible stores (MinIO, Ceph); empty = boto3 decides.
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default=None),
         }
         return {
             "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**options, "location": "public"}},
-            "private": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**options, "location": "private"}},
+            # Signed URLs of private files are handed to nginx (X-Accel-Redirect) at once.
+            "private": {"BACKEND": "storages.backends.s3.S3Storage",
+                        "OPTIONS": {**options, "location": "private", "querystring_expire": 60}},
             "staticfiles": static,
         }
     return {
@@ -261,8 +279,15 @@ if AWS_STORAGE_BUCKET_NAME:
     os.environ.setdefault("AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required")
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # the form fields, files not counted
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# portal.guards refuses a body by its Content-Length before anything reads it: the
+# citizens' forms and Open311 may carry all photos of a report plus this slack; every
+# other URL (staff uploads of documents and spreadsheets) this many bytes. The reverse
+# proxy's own limit (nginx client_max_body_size) must not be lower (docs/security.md).
+PORTAL_BODY_SLACK_BYTES = env.int("PORTAL_BODY_SLACK_BYTES", default=1024 * 1024)
+PORTAL_MAX_REQUEST_BYTES = env.int("PORTAL_MAX_REQUEST_BYTES", default=100 * 1024 * 1024)
 
 # --- Wagtail ---------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "生态环境督察整改平台"
@@ -290,6 +315,9 @@ SMS_BACKEND = env("SMS_BACKEND", default="cases.sms.LogSmsBackend")
 # --- Portal ----------------------------------------------------------------------
 # Key for contact data encrypted at rest; derived from SECRET_KEY when not set.
 FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
+# `manage.py backup` runs only when this equals the current key's fingerprint, i.e. the
+# operator has put the key in escrow (`manage.py backup --key-fingerprint`).
+PORTAL_KEY_ESCROW_FINGERPRINT = env("PORTAL_KEY_ESCROW_FINGERPRINT", default="")
 PORTAL_REFERENCE_PREFIX = env("PORTAL_REFERENCE_PREFIX", default="HB")
 PORTAL_CONTACT_RETENTION_DAYS = env.int("PORTAL_CONTACT_RETENTION_DAYS", default=365)
 PORTAL_GEOCODER_DOMAIN = env("PORTAL_GEOCODER_DOMAIN", default="nominatim.openstreetmap.org")
@@ -310,6 +338,9 @@ PORTAL_PHOTO_MAX_BYTES = env.int("PORTAL_PHOTO_MAX_BYTES", default=10 * 1024 * 1
 PORTAL_PHOTO_MAX_EDGE = env.int("PORTAL_PHOTO_MAX_EDGE", default=2048)
 PORTAL_PHOTO_THUMB_EDGE = env.int("PORTAL_PHOTO_THUMB_EDGE", default=320)
 PORTAL_PHOTO_MAX_PIXELS = env.int("PORTAL_PHOTO_MAX_PIXELS", default=50_000_000)
+# Estimated peak memory of decoding one upload (cases.photos.decode_cost), checked from
+# the header before decoding: bounds CPU and memory per upload (bench/hostile_photos.py).
+PORTAL_PHOTO_MAX_DECODE_MB = env.int("PORTAL_PHOTO_MAX_DECODE_MB", default=150)
 # Citizen intake (docs/citizen-intake.md): map, geocoder, duplicates, CAPTCHA, rate limits.
 PORTAL_MAP_TILE_SUBDOMAINS = env("PORTAL_MAP_TILE_SUBDOMAINS", default="abc")
 PORTAL_MAP_CRS = env("PORTAL_MAP_CRS", default="wgs84")  # of the tiles: wgs84 (Tianditu, OSM), gcj02, bd09
@@ -331,18 +362,19 @@ PORTAL_RATELIMIT_GEOCODE = env("PORTAL_RATELIMIT_GEOCODE", default="30/m")
 PORTAL_RATELIMIT_LOOKUP = env("PORTAL_RATELIMIT_LOOKUP", default="60/m")
 # bench/run.py: serve bench/reference_urls.py (the same-run references) under /__bench__/.
 PORTAL_BENCH_REFERENCE_VIEWS = env.bool("PORTAL_BENCH_REFERENCE_VIEWS", default=False)
+# Private files (photo originals, evidence) are sent by nginx after the permission check
+# (X-Accel-Redirect, portal/privatefiles.py); needs the internal locations of deploy/nginx.
+PORTAL_X_ACCEL_REDIRECT = env.bool("PORTAL_X_ACCEL_REDIRECT", default=False)
 # Behind a reverse proxy set this to the META key holding the client address
 # (e.g. HTTP_X_REAL_IP, set by the proxy itself; never a header clients can forge).
 RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Logs (portal/logs.py, deploy/README.md "Logs"): JSON lines with the request id to stderr;
+# LOG_FORMAT=plain for people reading a terminal (the development profile's default).
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+MIDDLEWARE.insert(0, "portal.logs.RequestIdMiddleware")
 
 # --- Security headers (public pages; PRODUCT §7) -----------------------------------
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")

@@ -104,3 +104,21 @@ def test_seed_demo_builds_the_situation_of_product_section_1_and_is_idempotent()
     _check_open_central_case_on_schedule(now)
     _check_citizen_spread()
     _check_users_and_site()
+    _check_programme(now)
+
+
+def _check_programme(now: datetime) -> None:
+    """The 18 tasks came through the programme services: 12 written off after a verification and
+    a notice period, 6 in progress with one at risk and the overdue one; evidence files exist."""
+    from cases.figures.tasks import task_figures
+    from cases.models import EvidenceFile, RectificationTask, TaskEvent, TaskVerification
+
+    figures = task_figures(now.date())
+    assert (figures.total, figures.completed, figures.at_risk) == (18, 12, 1)
+    assert figures.overdue >= 1 and figures.on_schedule + figures.at_risk + figures.overdue == 6
+    written_off = RectificationTask.objects.written_off()
+    assert written_off.count() == 12 and TaskVerification.objects.filter(task__in=written_off).count() == 12
+    assert all(t.notice_ends_on < t.verified_at.date() for t in written_off)
+    assert TaskEvent.objects.filter(kind="write_off").count() == 12
+    assert EvidenceFile.objects.filter(kind="photo", is_public=True).exists()
+    assert EvidenceFile.objects.filter(kind="pdf").exists()

@@ -1,12 +1,13 @@
 """Case photos through a permission-checked view (PRODUCT §7): private storage,
 never a public URL. Originals (with their metadata) only for intake officers."""
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from cases import roles
 from cases.models import Photo
 from cases.workbench.base import WorkbenchView, get_case_or_404
+from portal.privatefiles import private_file_response
 
 ORIGINAL_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "HEIF": "image/heic"}
 VARIANTS = ("thumb", "image", "original")
@@ -24,13 +25,12 @@ class PhotoView(WorkbenchView):
             file, content_type = photo.original, ORIGINAL_TYPES.get(photo.original_format, "application/octet-stream")
         else:
             file, content_type = (photo.thumbnail if variant == "thumb" else photo.image), "image/jpeg"
-        try:
-            handle = file.open("rb")
-        except (FileNotFoundError, ValueError) as exc:
-            raise Http404 from exc
+        if not file:
+            raise Http404
         name = f"{case.reference}-{photo.pk}-{variant}{'.jpg' if variant != 'original' else ''}"
-        response = FileResponse(handle, content_type=content_type, as_attachment=variant == "original",
-                                filename=name)
+        # Streamed here, or by nginx after this check (X-Accel-Redirect, portal/privatefiles.py).
+        response = private_file_response(file, content_type=content_type, filename=name,
+                                         as_attachment=variant == "original")
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"

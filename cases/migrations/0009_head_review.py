@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_milestone_task_label'),
+        ('cases', '0008_encrypt_outbox_rows'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -46,6 +46,18 @@ from .reference import (
     WorkCalendarYear,
 )
 from .review import HeadReview
+from .supervision import (
+    AccountabilityForm,
+    AccountabilityRecord,
+    ExportLog,
+    OrderLevel,
+    OrderState,
+    ProgressSnapshot,
+    SpotCheckRound,
+    SupervisionEvent,
+    SupervisionEvidence,
+    SupervisionOrder,
+)
 from .work import (
     ApiClient,
     ExtensionRequest,
@@ -58,6 +70,8 @@ from .work import (
 )
 
 __all__ = [
+    "AccountabilityForm", "AccountabilityRecord", "ExportLog", "OrderLevel", "OrderState", "ProgressSnapshot",
+    "SpotCheckRound", "SupervisionEvent", "SupervisionEvidence", "SupervisionOrder",
     "FINISHED_STATES", "OPEN_STATES", "ActionItem", "ApiClient", "Assignment", "Case", "CaseEvent",
     "CaseSource", "CaseState", "Category", "Clock", "ClockKind", "DayUnit", "DeadlinePolicy",
     "DeadlineSetting", "Department", "ExtensionRequest", "Feedback", "IdentityAccessLog", "ImportJob",

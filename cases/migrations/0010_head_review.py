@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_encrypt_outbox_rows'),
+        ('cases', '0009_supervision_accountability_reports'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -139,9 +139,7 @@ class LocationFieldsMixin(forms.Form):
             return None
         lat, lng = geo.to_wgs84(lat, lng, self.cleaned_data.get("crs") or "wgs84")
         if geo.service_area(lat, lng) == geo.OUTSIDE:
-            self.add_error("latitude", _("This place is outside %(city)s. The portal only takes reports about "
-                                         "places in %(city)s; please contact the environmental authority where "
-                                         "the problem is.") % {"city": settings.PORTAL_CITY_NAME})
+            self.add_error("latitude", geo.outside_message())
             return None
         return lat, lng
 
@@ -257,7 +255,7 @@ class ReportForm(AccessibleFormMixin, LocationFieldsMixin, ReporterFieldsMixin):
 class FollowForm(LocationFieldsMixin, ReporterFieldsMixin):
     """Posted from the report form's "follow this case instead" button."""
 
-    follow_reference = forms.CharField(max_length=20)
+    follow_token = forms.CharField(max_length=200)  # opaque (cases/privacy/tokens.py)
     category = forms.ModelChoiceField(queryset=root_categories())
 
     def clean(self):

@@ -20,10 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from cases import notifications, public_text, refcache
+from cases import geo, notifications, public_text, refcache
 from cases.calendar import CalendarNotCovered, load_calendar, local_date
 from cases.deadlines import Policy, start_clock
 from cases.event_texts import stored_text
+from cases.fields import key_materials
 from cases.models import (
     Case,
     CaseSource,
@@ -35,6 +36,7 @@ from cases.models import (
     ReporterIdentity,
 )
 from cases.photos import attach_photos, photo_files_guard, process_photo, validate_photo_batch
+from cases.privacy.text import clean_text
 from cases.routing import locate_township
 from cases.workflow import WorkflowError, record_event
 
@@ -86,14 +88,17 @@ class SubmitResult:
     created: bool
 
 
-def hash_access_code(reference: str, code: str) -> str:
-    key = (settings.FIELD_ENCRYPTION_KEY or settings.SECRET_KEY).encode()
-    return hmac.new(key, f"{reference}:{code.strip().upper()}".encode(), hashlib.sha256).hexdigest()
+def hash_access_code(reference: str, code: str, key: str | None = None) -> str:
+    """Keyed with the newest FIELD_ENCRYPTION_KEY (cases/fields.py)."""
+    key = key or key_materials()[0]
+    return hmac.new(key.encode(), f"{reference}:{code.strip().upper()}".encode(), hashlib.sha256).hexdigest()
 
 
 def check_access_code(case: Case, code: str) -> bool:
-    return bool(case.access_code_hash) and hmac.compare_digest(case.access_code_hash,
-                                                               hash_access_code(case.reference, code or ""))
+    """Any configured key verifies: codes handed out before a key rotation keep working."""
+    return bool(case.access_code_hash) and any(
+        hmac.compare_digest(case.access_code_hash, hash_access_code(case.reference, code or "", key))
+        for key in key_materials())
 
 
 def new_access_code() -> str:
@@ -124,7 +129,19 @@ def _increment(year: int) -> int | None:
     return row[0] if row else None
 
 
+TEXT_FIELDS = ("description", "title", "polluter_name", "address", "source_detail", "original_code")
+
+
+def _clean_texts(report: ReportInput) -> None:
+    """Control characters out, whatever the channel (forms and Open311 are cleaned by
+    portal.guards already; imports and staff code paths are cleaned here)."""
+    for name in TEXT_FIELDS:
+        setattr(report, name, clean_text(getattr(report, name) or ""))
+
+
 def validate(report: ReportInput) -> None:
+    """One set of rules for every channel: web form, staff form, Open311, imports."""
+    _clean_texts(report)
     if not (report.description or "").strip():
         raise WorkflowError(_("Please describe what is happening."))
     if report.subcategory is not None and report.subcategory.parent_id != report.category.pk:
@@ -135,6 +152,8 @@ def validate(report: ReportInput) -> None:
         lat, lng = float(report.latitude), float(report.longitude)
         if not (-90 <= lat <= 90 and -180 <= lng <= 180):
             raise WorkflowError(_("The location is not a valid coordinate."))
+        if geo.service_area(lat, lng) == geo.OUTSIDE:
+            raise WorkflowError(geo.outside_message())
     if report.latitude is None and not report.address.strip() and report.township is None:
         raise WorkflowError(_("Please give a location: a point on the map or an address."))
 

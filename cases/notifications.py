@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django_q import tasks as q_tasks
 
 from cases.models import Case, Department, Notification, ReporterIdentity
-from cases.sms import get_sms_backend
+from cases.sms import SmsDisabled, get_sms_backend
 
 logger = logging.getLogger("portal.notifications")
 
@@ -297,6 +297,9 @@ def _deliver(row: Notification, now: datetime) -> str:
     # and the SMS backend gets the idempotency key, so receivers can drop the copy.
     try:
         _transport(row)
+    except SmsDisabled as exc:  # not a failure worth retrying, and never "sent"
+        _finish(row, state=State.FAILED, next_attempt_at=now, last_error=str(exc))
+        return "failed"
     except Exception as exc:  # noqa: BLE001 - every transport failure means "retry later"
         return _record_failure(row, now, exc)
     _finish(row, state=State.SENT, sent_at=now, last_error="")

@@ -149,14 +149,62 @@ def _open(data: bytes) -> Image.Image:
     return im
 
 
+# --- Decode budget ----------------------------------------------------------------------
+# Pixels alone do not bound the work: a 381 KB 16-bit 7000x7000 PNG took 6 s of CPU and
+# 450 MB. The cost of a decode is estimated from the header before any pixel is decoded
+# (after draft(), so a large JPEG is judged at its reduced size) and an upload over the
+# budget is refused at once. bench/hostile_photos.py measures the real cost per upload.
+
+# Bytes per pixel Pillow holds for an image of the mode; RGB is stored in 4.
+_HELD = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "I;16N": 2}
+# Decoders that build a whole frame of their own before Pillow copies it.
+_FRAME_DECODERS = ("WEBP", "HEIF")
+
+
+def _bits(im: Image.Image) -> int:
+    """16 for 16-bit samples (PNG "RGB;16B", "I;16B"), else 8."""
+    raw = " ".join(str(tile.args) for tile in getattr(im, "tile", []) or [])
+    return 16 if im.mode.startswith("I;16") or ";16" in raw else 8
+
+
+def decode_cost(im: Image.Image, full_size: tuple[int, int]) -> int:
+    """Estimated peak bytes of decoding `im` at its (drafted) size and bringing it to RGB.
+
+    The decoded image, the full-size converted copy, the samples inflated at their bit
+    depth (16-bit doubles the work), and a decoder's own frame where it keeps one
+    (WebP, HEIF) or the coefficients of a progressive JPEG (kept for the whole image).
+    """
+    w, h = im.size
+    pixels = w * h
+    bands = len(im.getbands())
+    held = pixels * _HELD.get(im.mode, 4)
+    converted = pixels * 4 if im.mode not in ("RGB", "RGBA", "L") else 0
+    inflated = pixels * bands * _bits(im) // 8
+    frame = pixels * 4 if _FORMAT_NAMES.get(im.format, im.format) in _FRAME_DECODERS else 0
+    if im.format in ("JPEG", "MPO") and (im.info.get("progressive") or im.info.get("progression")):
+        frame = full_size[0] * full_size[1] * bands * 2
+    return held + converted + inflated + frame
+
+
+def _within_budget(im: Image.Image, full_size: tuple[int, int]) -> None:
+    limit = settings.PORTAL_PHOTO_MAX_DECODE_MB * 1024 * 1024
+    if decode_cost(im, full_size) > limit:
+        raise PhotoError(_("This photo would take too much work to process (%(width)s x %(height)s pixels"
+                           "%(depth)s). Please send it at a smaller size, or as a JPEG.")
+                         % {"width": full_size[0], "height": full_size[1],
+                            "depth": _(", 16 bits per colour") if _bits(im) == 16 else ""}, "too_costly")
+
+
 def process_photo(fileobj: IO[bytes] | bytes) -> ProcessedPhoto:
     """Decode, check and re-encode one upload. Pure: touches neither the database nor storage."""
     data = _read_upload(fileobj, settings.PORTAL_PHOTO_MAX_BYTES)
     with _decoding():
         im = _open(data)
         original_format = _FORMAT_NAMES.get(im.format, im.format)
-        gps = _gps_or_none(im)  # before anything strips the metadata
-        image = _render(im, settings.PORTAL_PHOTO_MAX_EDGE)
+        full_size, target, box = _reduce(im, settings.PORTAL_PHOTO_MAX_EDGE)
+        _within_budget(im, full_size)  # from the header: before any pixel is decoded
+        gps = _gps_or_none(im)  # before anything strips the metadata (a PNG decodes here)
+        image = _render(im, target, box)
     thumb = _resized(image, _fit(image.size, settings.PORTAL_PHOTO_THUMB_EDGE))
     return ProcessedPhoto(
         image_bytes=_encode(image), thumb_bytes=_encode(thumb), width=image.width, height=image.height,
@@ -177,15 +225,21 @@ def _fit(size: tuple[int, int], edge: int) -> tuple[int, int]:
     return max(1, round(w * scale)), max(1, round(h * scale))
 
 
-def _render(im: Image.Image, edge: int) -> Image.Image:
-    """Full decode (verify() would pass truncated files), resize, orient, sRGB, no alpha."""
-    icc = im.info.get("icc_profile")
+def _reduce(im: Image.Image, edge: int) -> tuple[tuple[int, int], tuple[int, int], tuple | None]:
+    """(full size, target size, crop box) after asking the decoder for a reduced decode:
+    libjpeg decodes at the smallest 1/2, 1/4 or 1/8 scale still >= target."""
+    full_size = im.size
     target = _fit(im.size, edge)
     box = None
     if target != im.size and im.format in ("JPEG", "MPO"):
-        # Let libjpeg decode at the smallest 1/2, 1/4 or 1/8 scale still >= target.
         drafted = im.draft(None, target)
         box = drafted[1] if drafted else None
+    return full_size, target, box
+
+
+def _render(im: Image.Image, target: tuple[int, int], box: tuple | None) -> Image.Image:
+    """Full decode (verify() would pass truncated files), resize, orient, sRGB, no alpha."""
+    icc = im.info.get("icc_profile")
     im.load()
     out = _normal_mode(im)
     if out.size != target or box is not None:

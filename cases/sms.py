@@ -43,6 +43,20 @@ class LogSmsBackend(BaseSmsBackend):
         logger.info("SMS to %s (%s): %s", mask_phone(phone), reference or "-", shown)
 
 
+class SmsDisabled(Exception):
+    """SMS is switched off (SMS_BACKEND=off): the message is recorded as not sent."""
+
+
+class DisabledSmsBackend(BaseSmsBackend):
+    """SMS_BACKEND=off: no gateway. The outbox marks text messages failed ("SMS is
+    switched off"), never sent, and says so on the case's notification list."""
+
+    enabled = False
+
+    def send(self, phone: str, text: str, *, reference: str | None = None) -> None:
+        raise SmsDisabled("SMS is switched off (SMS_BACKEND=off)")
+
+
 @dataclass(frozen=True)
 class SmsMessage:
     phone: str
@@ -59,5 +73,14 @@ class LocmemSmsBackend(BaseSmsBackend):
         outbox.append(SmsMessage(phone=phone, text=text, reference=reference))
 
 
+OFF = "off"
+# Backends that deliver nothing: refused by the production profile.
+NON_DELIVERING = frozenset({"cases.sms.LogSmsBackend", "cases.sms.LocmemSmsBackend"})
+
+
+def backend_path(value: str) -> str:
+    return "cases.sms.DisabledSmsBackend" if value.strip().lower() == OFF else value
+
+
 def get_sms_backend() -> BaseSmsBackend:
-    return import_string(settings.SMS_BACKEND)()
+    return import_string(backend_path(settings.SMS_BACKEND))()

@@ -183,6 +183,7 @@ def _due(case: Case) -> tuple[datetime | None, str]:
 
 
 def _timeline(case: Case) -> list[TimelineEntry]:
+    # The same rule as CaseEvent.seen_by_reporter (the workbench's "public" badge).
     events = CaseEvent.objects.filter(case=case, is_public=True).exclude(public_text="").order_by("created_at", "pk")
     return [TimelineEntry(e.created_at, e.shown_public_text) for e in events]
 

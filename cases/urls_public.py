@@ -8,6 +8,7 @@ from cases.views import api, public, track
 urlpatterns = [
     path("report/", public.report, name="report"),
     path("report/done/", public.report_done, name="report_done"),
+    path("report/done/receipt.txt", public.report_receipt, name="report_receipt"),
     path("report/follow/", public.follow, name="report_follow"),
     path("report/followed/", public.report_followed, name="report_followed"),
     path("report/captcha", api.captcha_challenge, name="report_captcha"),

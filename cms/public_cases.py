@@ -3,8 +3,10 @@
 Only cases an intake officer made public (Case.objects.public(): merged duplicates
 excluded), and only the public fields: values() with an explicit field list, so
 internal findings and reporter identity cannot reach a page or a file by accident.
-Locations of cases marked sensitive are rounded to 2 decimals (about 1 km); others
-to 4 (about 10 m).
+Locations follow the one public-location rule (cases/privacy/location.py): citizens'
+cases and sensitive cases at the centre of a 0.01° cell (about 1 km), other referral
+cases to 4 decimals. The reply to the reporter is never published here: the public
+summary is the only public text.
 """
 
 from dataclasses import dataclass
@@ -14,12 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from cases.models import Case, CaseState, Category, Township
+from cases.privacy.location import public_point
 from cms.csvutil import csv_response
 from cms.dashboard import localized
 from cms.disclosure import state_label
 
 PUBLIC_VALUES = (
-    "pk", "reference", "public_summary", "reply_text", "state", "received_at", "closed_at", "is_sensitive",
+    "pk", "reference", "public_summary", "state", "received_at", "closed_at", "is_sensitive", "source",
     "latitude", "longitude", "category__code", "category__name", "category__name_en", "township__code",
     "township__name",
 )
@@ -31,10 +34,8 @@ STATE_FILTER_LABELS = {"closed": gettext_lazy("Closed"), "stage_closed": gettext
 CSV_COLUMNS = (
     gettext_lazy("Reference"), gettext_lazy("Category"), gettext_lazy("Township"), pgettext_lazy("case", "Status"),
     gettext_lazy("Received"), gettext_lazy("Closed"), gettext_lazy("Public summary"),
-    gettext_lazy("Handling result"), gettext_lazy("Latitude"), gettext_lazy("Longitude"),
+    gettext_lazy("Latitude"), gettext_lazy("Longitude"),
 )
-SENSITIVE_DECIMALS = 2
-PLAIN_DECIMALS = 4
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,16 @@ def public_rows(case_filter: CaseFilter | None = None) -> QuerySet:
     return (case_filter or CaseFilter()).apply(qs).values(*PUBLIC_VALUES)
 
 
+def public_count(case_filter: CaseFilter) -> int:
+    """The number of public cases matching the filter, counted on the case table alone:
+    counting ``public_rows()`` kept its category and township joins, and SQLite then
+    walked all cases by category (76 ms at 100,000 cases, against an index range)."""
+    return case_filter.apply(Case.objects.public()).count()
+
+
 def coarse_point(row: dict) -> tuple[float, float] | None:
-    if row["latitude"] is None or row["longitude"] is None:
-        return None
-    digits = SENSITIVE_DECIMALS if row["is_sensitive"] else PLAIN_DECIMALS
-    return round(float(row["latitude"]), digits), round(float(row["longitude"]), digits)
+    point = public_point(row["latitude"], row["longitude"], source=row["source"], is_sensitive=row["is_sensitive"])
+    return (point.latitude, point.longitude) if point else None
 
 
 def record(row: dict) -> dict:
@@ -93,9 +99,9 @@ def record(row: dict) -> dict:
         "state": row["state"], "status": state_label(row["state"]),
         "received": row["received_at"].date().isoformat() if row["received_at"] else "",
         "closed": row["closed_at"].date().isoformat() if row["closed_at"] else "",
-        "summary": row["public_summary"], "result": row["reply_text"],
+        "summary": row["public_summary"],
         "latitude": point[0] if point else None, "longitude": point[1] if point else None,
-        "approximate": bool(row["is_sensitive"]),
+        "approximate": public_point(0, 0, source=row["source"], is_sensitive=row["is_sensitive"]).approximate,
     }
 
 
@@ -116,7 +122,7 @@ def csv_export(case_filter: CaseFilter):
         for row in public_rows(case_filter).iterator(chunk_size=2000):
             r = record(row)
             yield [r["reference"], r["category"], r["township"], r["status"], r["received"], r["closed"],
-                   r["summary"], r["result"], r["latitude"] if r["latitude"] is not None else "",
+                   r["summary"], r["latitude"] if r["latitude"] is not None else "",
                    r["longitude"] if r["longitude"] is not None else ""]
 
     return csv_response("public-cases.csv", [str(c) for c in CSV_COLUMNS], lines(),

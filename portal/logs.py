@@ -73,9 +73,13 @@ def logging_config(log_format: str, level: str) -> dict:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "portal.logs.RequestIdFilter"}},
+        # redact: no contact, access code, reset link or message body in a line outside
+        # DEBUG (PRODUCT §7, portal/logredact.py).
+        "filters": {"request_id": {"()": "portal.logs.RequestIdFilter"},
+                    "redact": {"()": "portal.logredact.RedactFilter"}},
         "formatters": {"main": formatters["json" if log_format == "json" else "plain"]},
-        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "main", "filters": ["request_id"]}},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "main",
+                                 "filters": ["request_id", "redact"]}},
         "root": {"handlers": ["console"], "level": level},
         "loggers": {"django.db.backends": {"level": "WARNING"}},
     }

@@ -21,6 +21,7 @@ from django_ratelimit.decorators import ratelimit
 
 from cases.deadlines import running_clock
 from cases.models import ApiClient, Case, ClockKind, Photo
+from portal.clientip import client_ip
 
 from . import keys, queries, services, submit
 from .errors import ApiError, bad_request, error_response, forbidden, not_found
@@ -67,7 +68,7 @@ def rate_key(group: str, request: HttpRequest) -> str:
     client = found_client(request)
     if client is not None:
         return f"client:{client.pk}:{client.key_prefix}"
-    return f"ip:{request.META.get('REMOTE_ADDR', '')}"
+    return f"ip:{client_ip(request)}"  # behind the proxy too (portal/clientip.py)
 
 
 def rate_for(group: str, request: HttpRequest) -> str:

@@ -23,6 +23,8 @@ from cases.models import OPEN_STATES, Case
 from .errors import bad_request
 
 WINDOW = timedelta(days=90)
+EARLIEST = datetime(1900, 1, 1, tzinfo=ZoneInfo("UTC"))
+LATEST = datetime(9000, 1, 1, tzinfo=ZoneInfo("UTC"))
 MAX_RESULTS = 1000
 MAX_IDS = 200
 # A "+" in an unencoded offset arrives as a space: "2026-01-01T08:00:00 08:00".
@@ -65,6 +67,11 @@ def parse_w3c(raw: str, name: str) -> datetime:
                           % {"name": name})
     if timezone.is_naive(value):
         value = timezone.make_aware(value, ZoneInfo(settings.TIME_ZONE))
+    if not (EARLIEST <= value <= LATEST):
+        # 9999-12-31 + 90 days, or 0001-01-01 - 90 days, or the UTC conversion of either
+        # overflowed datetime (OverflowError → 500); no case is dated outside these years.
+        raise bad_request(_("%(name)s must be between the years %(first)s and %(last)s.")
+                          % {"name": name, "first": EARLIEST.year, "last": LATEST.year})
     return value
 
 

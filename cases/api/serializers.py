@@ -7,7 +7,6 @@ notes and public photo. Reporter identity, internal findings and internal event
 text are never read by this module.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import OPEN_STATES, Assignment, Case, CaseEvent, CaseState, Clock, ClockKind, Photo
+from cases.privacy.location import public_point_of
 
 from .services import display_name
 
@@ -30,7 +30,6 @@ STATE_NOTICES = {
     CaseState.STAGE_CLOSED: gettext_lazy("A result was given; the long-term rectification continues under a "
                                          "rectification task."),
 }
-SENSITIVE_PLACES = Decimal("0.001")
 
 
 def w3c(value) -> str | None:
@@ -76,8 +75,7 @@ def status_notes(case: Case) -> str | None:
             "reference": case.merged_into.reference}
     if not shows_details(case):
         return None
-    if case.state in (CaseState.CLOSED, CaseState.STAGE_CLOSED):
-        return case.reply_text or None  # the public reply to the reporter
+    # The reply to the reporter is for the reporter (tracking page): never published here.
     if case.state == CaseState.REJECTED:
         rejections = getattr(case, "api_rejections", None) or []
         return rejections[0].public_text if rejections else None
@@ -98,14 +96,13 @@ def media_url(case: Case, request) -> str | None:
 
 
 def _location(case: Case) -> dict:
-    lat, lng = case.latitude, case.longitude
+    """The same public location as the public map (cases/privacy/location.py)."""
+    point = public_point_of(case)
     address = case.address or (case.township.name if case.township_id else "")
-    if case.is_sensitive:
-        lat = lat.quantize(SENSITIVE_PLACES, ROUND_HALF_UP) if lat is not None else None
-        lng = lng.quantize(SENSITIVE_PLACES, ROUND_HALF_UP) if lng is not None else None
+    if point is None or point.approximate:
         address = case.township.name if case.township_id else ""
     return {"address": address or None, "address_id": None, "zipcode": None,
-            "lat": float(lat) if lat is not None else None, "long": float(lng) if lng is not None else None}
+            "lat": point.latitude if point else None, "long": point.longitude if point else None}
 
 
 def serialize_case(case: Case, request) -> dict:

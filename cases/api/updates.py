@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.http import QueryDict
 
+from cases import public_text
 from cases.models import CaseEvent, CaseState
 
 from .queries import MAX_RESULTS, parse_window
@@ -49,6 +50,17 @@ def _state_at(event: CaseEvent, history: dict) -> str:
     return states[index - 1] if index else CaseState.SUBMITTED
 
 
+# Public events whose free text is written for the reporter (the reply, their own review
+# reason, their rating): shown on the tracking page, never published (only standard texts).
+REPORTER_ONLY_KINDS = frozenset({"closed", "stage_closed", "replied", "reopened", "feedback"})
+
+
+def update_text(event: CaseEvent) -> str:
+    if event.kind in REPORTER_ONLY_KINDS and not (event.data or {}).get(public_text.KEY):
+        return ""
+    return event.shown_public_text
+
+
 def service_request_updates(params: QueryDict, now: datetime) -> Many:
     window = parse_window(params, now)
     events = list(CaseEvent.objects.filter(is_public=True, created_at__gte=window.start,
@@ -63,7 +75,7 @@ def service_request_updates(params: QueryDict, now: datetime) -> Many:
             "service_request_id": event.case.reference,
             "status": status,
             "updated_datetime": w3c(event.created_at),
-            "description": event.shown_public_text if shows_details(event.case) else "",
+            "description": update_text(event) if shows_details(event.case) else "",
             "media_url": "",
         })
     return Many("request_update", items)

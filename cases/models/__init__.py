@@ -45,6 +45,19 @@ from .reference import (
     WorkCalendarDay,
     WorkCalendarYear,
 )
+from .review import HeadReview
+from .supervision import (
+    AccountabilityForm,
+    AccountabilityRecord,
+    ExportLog,
+    OrderLevel,
+    OrderState,
+    ProgressSnapshot,
+    SpotCheckRound,
+    SupervisionEvent,
+    SupervisionEvidence,
+    SupervisionOrder,
+)
 from .work import (
     ApiClient,
     ExtensionRequest,
@@ -57,6 +70,8 @@ from .work import (
 )
 
 __all__ = [
+    "AccountabilityForm", "AccountabilityRecord", "ExportLog", "OrderLevel", "OrderState", "ProgressSnapshot",
+    "SpotCheckRound", "SupervisionEvent", "SupervisionEvidence", "SupervisionOrder",
     "FINISHED_STATES", "OPEN_STATES", "ActionItem", "ApiClient", "Assignment", "Case", "CaseEvent",
     "CaseSource", "CaseState", "Category", "Clock", "ClockKind", "DayUnit", "DeadlinePolicy",
     "DeadlineSetting", "Department", "ExtensionRequest", "Feedback", "IdentityAccessLog", "ImportJob",
@@ -64,5 +79,5 @@ __all__ = [
     "ReferenceSequence", "ReferralBatch", "ReporterIdentity", "RoutingRule", "SpotCheck", "StaffProfile",
     "TaskHeartbeat", "Township", "WorkCalendarDay", "WorkCalendarYear",
     "EvidenceFile", "MilestoneState", "MilestoneTemplate", "MilestoneTemplateStep", "Objection", "ObjectionState",
-    "ProgressReport", "TaskEvent", "TaskSource", "TaskState", "TaskVerification",
+    "ProgressReport", "TaskEvent", "TaskSource", "TaskState", "TaskVerification", "HeadReview",
 ]

@@ -60,7 +60,10 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(state__in=OPEN_STATES)
 
     def public(self):
-        return self.filter(is_public=True).exclude(state=CaseState.MERGED)
+        # `is_public__in=[True]`, not `is_public=True`: Django writes the latter as a bare
+        # `WHERE "is_public"`, which SQLite cannot match to the case_public index (a full
+        # scan: 151 ms against 14 ms for the count at 100,000 cases, docs/performance.md).
+        return self.filter(is_public__in=[True]).exclude(state=CaseState.MERGED)
 
 
 class Case(models.Model):
@@ -305,6 +308,13 @@ class CaseEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("CaseEvent is append-only")
+
+    @property
+    def seen_by_reporter(self) -> bool:
+        """What the tracking page shows (cases/tracking.py): a public event with a public
+        text. A public event without one (an extension approved with an internal note) is
+        not seen by anyone outside, and the workbench must not label it public."""
+        return self.is_public and bool(self.public_text)
 
     @property
     def shown_public_text(self) -> str:

@@ -15,6 +15,7 @@ from cases.duplicates import nearby_open_cases
 from cases.forms import root_categories
 from cases.photos import read_gps
 from cases.views.common import json_failure, rate_limited, too_many
+from portal.guards import limit_before_parsing
 
 
 @never_cache
@@ -55,11 +56,10 @@ def nearby(request):
     return JsonResponse({"ok": True, "cases": [c.as_dict() for c in cases]})
 
 
+@limit_before_parsing("lookup", json=True)
 @require_POST
 def photo_gps(request):
     """The location in one photo's EXIF, offered to the citizen before upload strips it."""
-    if rate_limited(request, "lookup"):
-        return too_many(request, json=True)
     upload = request.FILES.get("photo")
     if upload is None or upload.size > settings.PORTAL_PHOTO_MAX_BYTES:
         return json_failure(_("No usable photo was sent."), status=400)

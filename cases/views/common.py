@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
 from cases import geo
+from portal.clientip import client_ip, ratelimit_key
+
+__all__ = ["client_ip", "rate_limited", "too_many"]
 
 RATES = {
     "submit": "PORTAL_RATELIMIT_SUBMIT",
@@ -21,18 +24,11 @@ RATES = {
 }
 
 
-def client_ip(request) -> str:
-    meta = getattr(settings, "RATELIMIT_IP_META_KEY", None)
-    if isinstance(meta, str) and meta in request.META:
-        return request.META[meta].split(",")[0].strip()[:45]
-    return (request.META.get("REMOTE_ADDR") or "")[:45]
-
-
 def rate_limited(request, group: str) -> bool:
     """Counts this request against the client's allowance for `group`."""
     rate = getattr(settings, RATES[group])
     try:
-        return is_ratelimited(request, group=f"portal:{group}", key="ip", rate=rate, increment=True)
+        return is_ratelimited(request, group=f"portal:{group}", key=ratelimit_key, rate=rate, increment=True)
     except Exception:  # the counter store (Redis) is down: serve, and say so in the log
         logging.getLogger("portal.ratelimit").exception("rate limiter unavailable; request allowed")
         return False
@@ -105,7 +101,8 @@ def _js_texts() -> dict:
                          "can follow it instead of filing a new report:"),
         "followThis": _("Follow this case instead"),
         "fileAnyway": _("None of these is my problem: I will send my own report below."),
-        "metres": _("%(m)s m away"),
+        "metres": _("about %(m)s m away"),
+        "similarReceived": _("A similar report was received nearby on %(date)s; it is being handled."),
         "received": _("received %(date)s"),
         "waitCaptcha": _("One moment: the anti-robot check is finishing. Your report is sent as soon as it is "
                          "done."),

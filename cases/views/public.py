@@ -5,28 +5,32 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.forms.utils import ErrorDict
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from wagtail.views import serve as wagtail_serve
 
 from cases import captcha
 from cases.duplicates import find_followable, follow_case
+from cases.fields import decrypt, encrypt
 from cases.forms import FollowForm, ReportForm
 from cases.intake import SubmitResult, submit_case
 from cases.models import Case
 from cases.photos import PhotoError, process_photo
-from cases.views.common import allow_tiles, client_ip, map_config, rate_limited, too_many
+from cases.views.common import allow_tiles, client_ip, map_config
+from cases.views.track import remember_case
 from cases.workflow import WorkflowError
+from portal.guards import limit_before_parsing
 
 log = logging.getLogger("portal.public")
 
 SESSION_DONE = "portal_report_done"
 SESSION_FOLLOWED = "portal_followed"
 CODE_CACHE_SECONDS = 900
-# Upload bodies larger than this are refused before Django reads them.
-BODY_SLACK = 1024 * 1024
 
 logger = logging.getLogger("portal.public")
 
@@ -44,24 +48,12 @@ def _render_form(request, form, status: int = 200):
     return allow_tiles(render(request, "cases/report_form.html", context, status=status))
 
 
-def _body_too_large(request) -> bool:
-    limit = settings.PORTAL_PHOTO_MAX_COUNT * settings.PORTAL_PHOTO_MAX_BYTES + BODY_SLACK
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0) > limit
-    except ValueError:
-        return False
-
-
+# The rate limit and the body size are checked before the body is read (portal/guards.py).
+@limit_before_parsing("submit")
 @require_http_methods(["GET", "POST"])
 def report(request):
     if request.method == "GET":
         return _render_form(request, ReportForm(**_form_kwargs(request)))
-    if rate_limited(request, "submit"):
-        return too_many(request)
-    if _body_too_large(request):
-        return render(request, "cases/too_large.html", {"count": settings.PORTAL_PHOTO_MAX_COUNT,
-                                                        "mb": settings.PORTAL_PHOTO_MAX_BYTES // 1048576},
-                      status=413)
     token = request.POST.get("idempotency_key", "")
     if _already_filed(token):  # a double click whose first POST already went through
         return _remember_and_redirect(request, token, None)
@@ -122,12 +114,16 @@ def _workflow_fields() -> dict:
 
 
 def _remember_and_redirect(request, token: str, result: SubmitResult | None):
-    """Post-redirect-get; the access code travels in the session (and a short-lived
-    cache entry for a concurrent double submit) to be shown exactly once."""
+    """Post-redirect-get. The reference and access code stay readable in this browser
+    session until it ends (the code encrypted in the session store, never in a URL or a
+    log); a short-lived cache entry covers a concurrent double submit."""
     entry = request.session.get(SESSION_DONE) or {}
     if result is not None and result.access_code:
-        entry = {"token": token, "code": result.access_code}
+        entry = {"token": token, "code": encrypt(result.access_code)}
         cache.set(_code_key(token), result.access_code, CODE_CACHE_SECONDS)  # a no-op while Redis is down
+        remember_case(request, result.case)
+        if not request.user.is_authenticated:
+            request.session.set_expiry(0)  # a citizen's session ends when the browser closes
     elif entry.get("token") != token:
         entry = {"token": token, "code": None}
     request.session[SESSION_DONE] = entry
@@ -140,16 +136,28 @@ def _cached_code(token: str) -> str | None:
     return code
 
 
-@require_GET
-def report_done(request):
+def _done_entry(request) -> tuple[Case | None, str | None]:
+    """The case just reported in this session and its access code (None when unknown)."""
     entry = request.session.get(SESSION_DONE) or {}
     token = entry.get("token") or ""
     case = Case.objects.filter(idempotency_key=token).first() if token else None
     if case is None:
+        return None, None
+    if entry.get("code"):
+        cache.delete(_code_key(token))  # no other browser posting the same form gets it
+        return case, decrypt(entry["code"])
+    code = _cached_code(token)  # the twin request of a double submit holds it
+    if code:
+        request.session[SESSION_DONE] = {"token": token, "code": encrypt(code)}
+        remember_case(request, case)
+    return case, code
+
+
+@require_GET
+def report_done(request):
+    case, code = _done_entry(request)
+    if case is None:
         return redirect("report")
-    cached = _cached_code(token)  # read and removed every time: the code is shown once
-    code = entry.get("code") or cached
-    request.session[SESSION_DONE] = {"token": token, "code": None}  # shown once
     reporter = case.reporters.order_by("pk").first()
     contact = bool(reporter and (reporter.phone or reporter.email))
     response = render(request, "cases/report_done.html", {"case": case, "access_code": code, "contact": contact})
@@ -157,14 +165,28 @@ def report_done(request):
     return response
 
 
+@require_GET
+def report_receipt(request):
+    """The confirmation as a text file to keep: reference, access code, date, where to follow."""
+    case, code = _done_entry(request)
+    if case is None or not code:
+        return redirect("report")
+    text = render_to_string("cases/report_receipt.txt", {
+        "case": case, "access_code": code, "track_url": request.build_absolute_uri(reverse("track")),
+        "received": timezone.localtime(case.received_at)})
+    response = HttpResponse(text.replace("\n", "\r\n"), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="receipt-{case.reference}.txt"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@limit_before_parsing("submit")
 @require_POST
 def follow(request):
-    if rate_limited(request, "submit"):
-        return too_many(request)
     form = FollowForm(request.POST, **_form_kwargs(request))
     if form.is_valid():
         data = form.cleaned_data
-        case = find_followable(data["follow_reference"], data["category"], *data["point"])
+        case = find_followable(data["follow_token"], data["category"], *data["point"])
         if case is None:
             form.add_error(None, _("This case cannot be followed from here any more. Please send your own "
                                    "report."))
@@ -174,7 +196,9 @@ def follow(request):
             except WorkflowError as exc:
                 form.add_error(None, str(exc))
             else:
-                request.session[SESSION_FOLLOWED] = {"reference": case.reference,
+                # The reference only of a case the public may see anyway (cases/duplicates.py).
+                public = case.is_public and case.state != "merged"
+                request.session[SESSION_FOLLOWED] = {"reference": case.reference if public else "",
                                                      "contact": form.reporter_input().has_contact}
                 return redirect("report_followed")
     return _render_form(request, _report_form_showing(request, form))

@@ -16,24 +16,23 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.forms import FeedbackForm, ReviewForm, TrackForm
 from cases.models import Case
 from cases.tracking import build_view, find_case, give_feedback, request_review
-from cases.views.common import rate_limited, too_many
 from cases.workflow import WorkflowError
+from portal.guards import limit_before_parsing
 
 SESSION_TRACKED = "portal_tracked_cases"
 MAX_REMEMBERED = 10
 
 
+@limit_before_parsing("track")
 @require_http_methods(["GET", "POST"])
 def track(request):
     if request.method == "POST":
-        if rate_limited(request, "track"):
-            return too_many(request)
         form = TrackForm(request.POST)
         if form.is_valid():
             case = find_case(form.cleaned_data["reference"], form.cleaned_data["access_code"])
             if case is None:
                 return redirect(reverse("track") + "?notfound=1")
-            _remember(request, case)
+            remember_case(request, case)
             return redirect("track_case", reference=case.reference)
     else:
         form = TrackForm()
@@ -43,7 +42,8 @@ def track(request):
     return response
 
 
-def _remember(request, case: Case) -> None:
+def remember_case(request, case: Case) -> None:
+    """This browser session may open `case`'s tracking page (after the code, or right after reporting)."""
     request.session.cycle_key()  # a new session id whenever access is granted
     tracked = [pk for pk in request.session.get(SESSION_TRACKED, []) if pk != case.pk]
     request.session[SESSION_TRACKED] = [case.pk, *tracked][:MAX_REMEMBERED]
@@ -111,4 +111,7 @@ def forget(request, reference: str):
     case = Case.objects.filter(reference=reference).first()
     if case is not None:
         request.session[SESSION_TRACKED] = [pk for pk in request.session.get(SESSION_TRACKED, []) if pk != case.pk]
+        done = request.session.get("portal_report_done") or {}
+        if done.get("token") and done.get("token") == case.idempotency_key:
+            del request.session["portal_report_done"]  # the confirmation page forgets the code too
     return redirect("track")

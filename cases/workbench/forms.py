@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import roles
 from cases.access import visible_cases
 from cases.forms import MultipleFileField
-from cases.models import Case, CaseState, Department, Photo, RectificationTask
+from cases.models import Case, CaseState, Department, HeadReview, Photo, RectificationTask
 from cases.results import REOPEN_KINDS
 from cases.routing import route
 
@@ -97,12 +97,29 @@ class MergeForm(ActionForm):
 
 
 class SubmitResultForm(ActionForm):
-    findings = forms.CharField(label=_("Findings (internal)"), widget=textarea(4), max_length=10000)
-    reply = forms.CharField(label=_("Reply to the reporter"), widget=textarea(4), max_length=10000)
+    findings = forms.CharField(label=_("Findings (internal)"), widget=textarea(4), max_length=10000,
+                               help_text=_("Internal: never shown to the reporter or the public."))
+    reply = forms.CharField(label=_("Reply to the reporter"), widget=textarea(4), max_length=10000,
+                            help_text=_("Sent to the reporter and shown on their tracking page only; not on the "
+                                        "public list, open data or the API (an inspection referral's reply also "
+                                        "goes into its batch's disclosure table)."))
     public_summary = forms.CharField(label=_("Proposed public summary"), widget=textarea(3), required=False,
-                                     max_length=4000)
+                                     max_length=4000,
+                                     help_text=_("The only text published on the public list, map, open data "
+                                                 "and the API once the case is made public."))
     co_note = forms.CharField(label=_("Note on co-departments' parts"), widget=textarea(2), required=False,
                               max_length=4000)
+
+
+class ApproveResultForm(SubmitResultForm):
+    """The handler's proposal, which the head may edit before approving it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        review = HeadReview.objects.filter(case=self.case, state=HeadReview.State.PENDING).first()
+        if review is not None:
+            for name in ("findings", "reply", "public_summary", "co_note"):
+                self.fields[name].initial = getattr(review, name)
 
 
 class StageCloseForm(ActionForm):
@@ -153,9 +170,14 @@ class EvidenceForm(ActionForm):
 
 class PublicityForm(ActionForm):
     is_public = forms.BooleanField(label=_("Show this case on the public list"), required=False)
-    is_sensitive = forms.BooleanField(label=_("Coarsen its location in public"), required=False)
+    is_sensitive = forms.BooleanField(
+        label=_("Coarsen its location in public"), required=False,
+        help_text=_("Citizens' reports are always shown at about 1 km in public, whatever the source of the "
+                    "point; this also coarsens an inspection referral."))
     public_summary = forms.CharField(label=_("Public summary"), widget=textarea(4), required=False,
-                                     max_length=4000)
+                                     max_length=4000,
+                                     help_text=_("The only text of the case that is published. The reply to the "
+                                                 "reporter is not."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,7 +190,10 @@ class RevealReporterForm(forms.Form):
 
 
 class BulkDispatchForm(forms.Form):
-    """Cases arrive as "id:version" so each dispatch keeps its own conflict check."""
+    """Cases arrive as "id:version" so each dispatch keeps its own conflict check. The
+    prefix keeps its fields' ids apart from the filter form's on the same page."""
+
+    prefix = "bulk"
 
     cases = forms.Field(widget=forms.MultipleHiddenInput, required=True)
     department = forms.ModelChoiceField(handling_departments(), label=_("Lead department"))

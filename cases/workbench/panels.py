@@ -13,7 +13,7 @@ from wagtail.admin.ui.components import Component
 from cases import roles
 from cases.access import visible_cases
 from cases.dashboard import dashboard_counts
-from cases.models import OPEN_STATES, CaseEvent, CaseState
+from cases.models import OPEN_STATES, CaseEvent, CaseState, HeadReview
 
 ESCALATIONS_SHOWN = 5
 
@@ -40,6 +40,11 @@ def count_items(user, counts: dict) -> list[dict]:
          "url": list_url(state="open", supervised="on", **scope)},
         {"label": _("Open"), "count": counts["open"], "tone": "", "url": list_url(state="open", **scope)},
     ]
+    if roles.has_role(user, roles.HEAD):
+        waiting = HeadReview.objects.filter(department_id=roles.department_id_of(user) or 0,
+                                            state=HeadReview.State.PENDING).count()
+        items.append({"label": _("Waiting for my approval"), "count": waiting, "tone": "warning" if waiting else "",
+                      "url": list_url(state="open", head_review="on", **scope)})
     if roles.has_role(user, roles.INTAKE):
         items += [
             {"label": _("Waiting for dispatch"), "count": counts["waiting_dispatch"], "tone": "",
@@ -86,3 +91,37 @@ class EscalationsPanel(Component):
                  .order_by("-escalated_at", "-pk")[:ESCALATIONS_SHOWN])
         return {"cases": cases, "now": timezone.now(),
                 "all_url": list_url(state="open", supervised="on", **scope)}
+
+
+ORDERS_SHOWN = 5
+
+
+def order_panel_rows(user) -> dict:
+    """Departments: orders waiting for our reply. Supervisors and the office: my orders
+    whose reply is overdue, and replies waiting for my review."""
+    from cases.models import OrderState, SupervisionOrder
+
+    qs = SupervisionOrder.objects.visible_to(user).select_related("case", "task", "milestone__task")
+    if roles.has_role(user, *roles.SUPERVISION_ROLES):
+        mine = qs.filter(issued_by=user)
+        return {"overdue": list(mine.filter(state=OrderState.ISSUED, overdue_at__isnull=False)
+                                .order_by("reply_due_at")[:ORDERS_SHOWN]),
+                "review": list(mine.filter(state=OrderState.REPLIED).order_by("replied_at")[:ORDERS_SHOWN]),
+                "waiting": []}
+    if roles.has_role(user, roles.HANDLER, roles.HEAD):
+        return {"waiting": list(qs.filter(state=OrderState.ISSUED).order_by("reply_due_at")[:ORDERS_SHOWN]),
+                "overdue": [], "review": []}
+    return {"waiting": [], "overdue": [], "review": []}
+
+
+class OrdersPanel(Component):
+    name = "workbench_orders"
+    order = 30
+    template_name = "workbench/panels/orders.html"
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context=None):
+        return {**order_panel_rows(self.user), "now": timezone.now(),
+                "is_supervision": roles.has_role(self.user, *roles.SUPERVISION_ROLES)}

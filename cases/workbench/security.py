@@ -2,20 +2,13 @@
 
 The lockout page says the same for every username, existing or not, and does not
 echo it back, so it never tells whether an account exists. The client address is
-read like django-ratelimit reads it (RATELIMIT_IP_META_KEY behind a proxy), so both
-count the same client.
+portal.clientip's (AXES_CLIENT_IP_CALLABLE), the one every limit and log uses.
 """
 
 from django.conf import settings
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-
-
-def client_ip(request) -> str:
-    key = getattr(settings, "RATELIMIT_IP_META_KEY", None) or "REMOTE_ADDR"
-    value = request.META.get(key) or request.META.get("REMOTE_ADDR") or ""
-    return value.split(",")[0].strip()
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -55,6 +55,9 @@ MIDDLEWARE = [
     # response with the headers the layers below added (security, CSP).
     "cms.pagecache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Body size, NUL and control characters, rate limits: before anything reads the body
+    # (the CSRF middleware is the first to parse it). portal/guards.py.
+    "portal.guards.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -190,6 +193,13 @@ MIDDLEWARE[_auth_middleware:_auth_middleware] = [
     "cases.workbench.middleware.StaffTwoFactorMiddleware",
 ]
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# Sign-in and password reset limited per address and per account, before the view
+# (cases/workbench/throttle.py); axes still locks a username + address after 5 failures.
+MIDDLEWARE.append("cases.workbench.throttle.StaffAuthThrottleMiddleware")
+PORTAL_RATELIMIT_LOGIN_ADDRESS = env("PORTAL_RATELIMIT_LOGIN_ADDRESS", default="20/h")
+PORTAL_RATELIMIT_LOGIN_ACCOUNT = env("PORTAL_RATELIMIT_LOGIN_ACCOUNT", default="10/h")
+PORTAL_RATELIMIT_RESET_ADDRESS = env("PORTAL_RATELIMIT_RESET_ADDRESS", default="5/h")
+PORTAL_RATELIMIT_RESET_ACCOUNT = env("PORTAL_RATELIMIT_RESET_ACCOUNT", default="3/h")
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 PORTAL_REQUIRE_2FA = env.bool("PORTAL_REQUIRE_2FA", default=True)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="生态环境督察整改平台")
@@ -202,7 +212,7 @@ AXES_ENABLE_ADMIN = False  # django.contrib.admin is not installed
 # SQLite and PostgreSQL alike; a cache handler would need Redis (ENGINEERING §4).
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # Same client address as django-ratelimit; the page never says whether the user exists.
-AXES_CLIENT_IP_CALLABLE = "cases.workbench.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip"
 AXES_LOCKOUT_CALLABLE = "cases.workbench.security.lockout_response"
 
 # --- I18N ------------------------------------------------------------------------
@@ -269,8 +279,15 @@ if AWS_STORAGE_BUCKET_NAME:
     os.environ.setdefault("AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required")
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # the form fields, files not counted
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# portal.guards refuses a body by its Content-Length before anything reads it: the
+# citizens' forms and Open311 may carry all photos of a report plus this slack; every
+# other URL (staff uploads of documents and spreadsheets) this many bytes. The reverse
+# proxy's own limit (nginx client_max_body_size) must not be lower (docs/security.md).
+PORTAL_BODY_SLACK_BYTES = env.int("PORTAL_BODY_SLACK_BYTES", default=1024 * 1024)
+PORTAL_MAX_REQUEST_BYTES = env.int("PORTAL_MAX_REQUEST_BYTES", default=100 * 1024 * 1024)
 
 # --- Wagtail ---------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "生态环境督察整改平台"
@@ -303,7 +320,9 @@ FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
 PORTAL_KEY_ESCROW_FINGERPRINT = env("PORTAL_KEY_ESCROW_FINGERPRINT", default="")
 PORTAL_REFERENCE_PREFIX = env("PORTAL_REFERENCE_PREFIX", default="HB")
 PORTAL_CONTACT_RETENTION_DAYS = env.int("PORTAL_CONTACT_RETENTION_DAYS", default=365)
-PORTAL_GEOCODER_DOMAIN = env("PORTAL_GEOCODER_DOMAIN", default="nominatim.openstreetmap.org")
+# Nominatim-compatible geocoder for the address search. No default: citizens' addresses go
+# only to a service the city chose (the development profile uses the public OSM server).
+PORTAL_GEOCODER_DOMAIN = env("PORTAL_GEOCODER_DOMAIN", default="")
 PORTAL_GEOCODER_SCHEME = env("PORTAL_GEOCODER_SCHEME", default="https")
 PORTAL_MAP_TILE_URL = env("PORTAL_MAP_TILE_URL", default="")
 PORTAL_MAP_TILE_KEY = env("PORTAL_MAP_TILE_KEY", default="")
@@ -321,6 +340,9 @@ PORTAL_PHOTO_MAX_BYTES = env.int("PORTAL_PHOTO_MAX_BYTES", default=10 * 1024 * 1
 PORTAL_PHOTO_MAX_EDGE = env.int("PORTAL_PHOTO_MAX_EDGE", default=2048)
 PORTAL_PHOTO_THUMB_EDGE = env.int("PORTAL_PHOTO_THUMB_EDGE", default=320)
 PORTAL_PHOTO_MAX_PIXELS = env.int("PORTAL_PHOTO_MAX_PIXELS", default=50_000_000)
+# Estimated peak memory of decoding one upload (cases.photos.decode_cost), checked from
+# the header before decoding: bounds CPU and memory per upload (bench/hostile_photos.py).
+PORTAL_PHOTO_MAX_DECODE_MB = env.int("PORTAL_PHOTO_MAX_DECODE_MB", default=150)
 # Citizen intake (docs/citizen-intake.md): map, geocoder, duplicates, CAPTCHA, rate limits.
 PORTAL_MAP_TILE_SUBDOMAINS = env("PORTAL_MAP_TILE_SUBDOMAINS", default="abc")
 PORTAL_MAP_CRS = env("PORTAL_MAP_CRS", default="wgs84")  # of the tiles: wgs84 (Tianditu, OSM), gcj02, bd09

@@ -14,6 +14,30 @@ if not SECRET_KEY or len(SECRET_KEY) < 50:
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set in production (comma-separated host names).")
 
+# Contacts are encrypted with their own key: rotating DJANGO_SECRET_KEY must not make
+# them unreadable. Several keys, comma-separated, newest first (cases/fields.py).
+FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
+if not FIELD_ENCRYPTION_KEY or any(len(k.strip()) < 32 for k in FIELD_ENCRYPTION_KEY.split(",")):
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be set in production: one key of at least 32 random "
+                               "characters, or several separated by commas, newest first (docs/security.md).")
+
+# Messages must be delivered, not printed: the console backend wrote reporters' addresses,
+# access codes and staff password-reset links into the worker's output and marked them sent.
+NON_DELIVERING_EMAIL = {"django.core.mail.backends.console.EmailBackend",
+                        "django.core.mail.backends.locmem.EmailBackend",
+                        "django.core.mail.backends.dummy.EmailBackend",
+                        "django.core.mail.backends.filebased.EmailBackend"}
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+if EMAIL_BACKEND in NON_DELIVERING_EMAIL:
+    raise ImproperlyConfigured(f"EMAIL_BACKEND {EMAIL_BACKEND} delivers nothing; production needs a real "
+                               "mail backend (SMTP: set EMAIL_HOST and friends).")
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend" and not env("EMAIL_HOST", default=""):
+    raise ImproperlyConfigured("EMAIL_HOST must be set in production (the SMTP server that delivers mail).")
+SMS_BACKEND = env("SMS_BACKEND", default="")
+if not SMS_BACKEND or SMS_BACKEND in ("cases.sms.LogSmsBackend", "cases.sms.LocmemSmsBackend"):
+    raise ImproperlyConfigured("SMS_BACKEND must name the SMS gateway's backend class in production, or be "
+                               "'off' (text messages are then recorded as not sent).")
+
 # TLS is terminated by the front proxy; it must set X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -27,4 +27,8 @@ STORAGES = {
 }
 # Tasks run inline unless a test starts a real cluster (tests/cases/test_worker.py).
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
+# Many sign-ins from 127.0.0.1 in one test process (browser journeys): tests of the
+# staff limits set their own rates (tests/workbench/test_security.py).
+PORTAL_RATELIMIT_LOGIN_ADDRESS = "1000/h"
+PORTAL_RATELIMIT_LOGIN_ACCOUNT = "1000/h"
 LOGGING = logging_config(env("LOG_FORMAT", default="plain"), LOG_LEVEL)

@@ -226,11 +226,16 @@
   }
   function nearbyItem(c) {
     var item = el("li");
-    item.appendChild(el("strong", {}, c.reference + " · " + c.state));
-    var meta = [c.category, c.township, fmt(T.received, { date: c.received_on }), fmt(T.metres, { m: c.distance_m })];
+    if (c.is_public) {
+      item.appendChild(el("strong", {}, c.reference + " · " + c.state));
+    } else {  // a report the public may not see: no reference, no distance
+      item.appendChild(el("strong", {}, fmt(T.similarReceived, { date: c.received_on })));
+    }
+    var meta = c.is_public ? [c.category, c.township, fmt(T.received, { date: c.received_on }),
+                              fmt(T.metres, { m: c.distance_m })] : [c.category];
     item.appendChild(el("span", { "class": "meta" }, meta.filter(Boolean).join(" · ")));
     if (c.summary) { item.appendChild(el("p", {}, c.summary)); }
-    var button = el("button", { type: "submit", name: "follow_reference", value: c.reference, formaction: config.urls.follow,
+    var button = el("button", { type: "submit", name: "follow_token", value: c.follow, formaction: config.urls.follow,
                                 formnovalidate: "formnovalidate", "class": "button button--secondary" }, T.followThis);
     button.addEventListener("click", function () { els.photos.disabled = true; });  // nothing to upload
     item.appendChild(button);

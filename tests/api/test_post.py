@@ -112,3 +112,22 @@ def test_sub_type_and_category_codes_both_work(client, api_city, api_key):
     body = json_body(client.post(f"{BASE}/requests.json", form(api_key, service_code="water")))
     case = Case.objects.get(reference=body[0]["service_request_id"])
     assert case.category == api_city.water_cat and case.subcategory is None
+
+
+@pytest.mark.parametrize(("lat", "lng"), [("39.9042", "116.4074"), ("31.23", "121.47")])  # Beijing, Shanghai
+def test_a_point_outside_the_city_is_refused_as_on_the_web_form(client, api_city, api_key, lat, lng):
+    response = client.post(f"{BASE}/requests.json", form(api_key, lat=lat, long=lng))
+    assert_errors(response, 400, "json")
+    assert "outside" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_every_channel_shares_the_service_area_rule(city):
+    """The staff phone form and imports go through the same intake validation."""
+    from cases.intake import ReportInput, submit_case
+    from cases.workflow import WorkflowError
+
+    with pytest.raises(WorkflowError, match="outside"):
+        submit_case(ReportInput(category=city.air, description="北京的问题", latitude=39.9042, longitude=116.4074,
+                                source="phone"))
+    assert not Case.objects.exists()

@@ -440,3 +440,26 @@ def test_rows_of_a_rolled_back_transaction_never_ride_along(monkeypatch, django_
             row = email_row(case, key="second")
             schedule_send_on_commit([row.pk])
     assert enqueued == [[row.pk]]
+
+
+# --- SMS switched off: recorded as not sent, never "sent" ----------------------------------
+
+def test_sms_off_marks_text_messages_not_sent(settings):
+    settings.SMS_BACKEND = "off"
+    case = make_case()
+    add_reporter(case, email="")
+    [row] = notify_reporter(case, "case_received", {"access_code": "AB12CD"}, key_suffix="off")
+    assert send_due()["failed"] == 1
+    row.refresh_from_db()
+    assert row.state == State.FAILED and row.sent_at is None and "switched off" in row.last_error
+    assert sms.outbox == []
+
+
+def test_the_log_backend_never_logs_the_text_or_the_number(settings, caplog):
+    settings.SMS_BACKEND, settings.DEBUG = "cases.sms.LogSmsBackend", False
+    case = make_case()
+    add_reporter(case, email="")
+    notify_reporter(case, "case_received", {"access_code": "QWERTY2345"}, key_suffix="log")
+    with caplog.at_level(logging.DEBUG):
+        send_due()
+    assert "QWERTY2345" not in caplog.text and IDENTITY["phone"] not in caplog.text

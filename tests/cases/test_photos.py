@@ -576,3 +576,50 @@ def test_unknown_kind_is_refused():
 
 def test_process_photo_needs_no_database():
     assert photos.process_photo(_full_jpeg()).original_format == "JPEG"  # no django_db mark: no queries
+
+
+# --- The decode budget: pixels x bit depth, judged from the header ---------------------------
+
+def _flat_png(width: int, height: int, bit_depth: int, colour_type: int) -> bytes:
+    from bench.hostile_photos import png
+
+    return png(width, height, bit_depth=bit_depth, colour_type=colour_type)
+
+
+@pytest.mark.parametrize(("bit_depth", "colour_type"), [(16, 2), (16, 6), (16, 0), (8, 2)],
+                         ids=["16-bit RGB", "16-bit RGBA", "16-bit grey", "8-bit RGB"])
+def test_a_costly_image_is_refused_from_its_header_before_decoding(monkeypatch, bit_depth, colour_type):
+    data = _flat_png(7000, 7000, bit_depth, colour_type)  # 49 megapixels, under the pixel ceiling
+    assert len(data) < 1_000_000
+    loads = []
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: loads.append(self))
+    with pytest.raises(PhotoError) as exc:
+        process_photo(data)
+    assert exc.value.code == "too_costly" and "7000 x 7000" in exc.value.message
+    assert loads == []  # not a single pixel decoded
+
+
+def test_sixteen_bits_count_double(settings):
+    data = _flat_png(3000, 3000, 16, 2)
+    with Image.open(io.BytesIO(data)) as im:
+        sixteen = photos.decode_cost(im, im.size)
+    with Image.open(io.BytesIO(_flat_png(3000, 3000, 8, 2))) as im:
+        eight = photos.decode_cost(im, im.size)
+    assert sixteen - eight == 3000 * 3000 * 3  # the inflated samples, twice as many bytes
+
+
+def test_a_phone_photo_and_a_large_jpeg_are_within_the_budget():
+    from bench.photo_bench import phone_photo
+
+    assert process_photo(phone_photo()).width == 2048
+    big = _save(Image.new("RGB", (7000, 7000), (90, 120, 60)), "JPEG")  # judged at its reduced decode
+    assert process_photo(big).width == 2048
+
+
+def test_a_large_progressive_jpeg_is_judged_at_full_size():
+    big = _save(Image.new("RGB", (7000, 7000), (90, 120, 60)), "JPEG", progressive=True)
+    with pytest.raises(PhotoError) as exc:
+        process_photo(big)
+    assert exc.value.code == "too_costly"

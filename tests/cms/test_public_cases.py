@@ -9,7 +9,9 @@ import pytest
 from cases.models import Case
 from tests.cms.helpers import FINDINGS, REPORTER, close_case
 
-SECRETS = [FINDINGS, REPORTER.name, REPORTER.phone, REPORTER.email, REPORTER.ip_address, "夜间有刺鼻气味"]
+# The reply to the reporter is theirs: only the public summary is published.
+SECRETS = [FINDINGS, REPORTER.name, REPORTER.phone, REPORTER.email, REPORTER.ip_address, "夜间有刺鼻气味",
+           "经查属实，已责令整改。"]
 
 
 @pytest.fixture
@@ -67,10 +69,11 @@ def test_geojson_coarsens_sensitive_locations(client, tree, published):
     assert set(features) == {public.reference, sensitive.reference}
     assert features[sensitive.reference]["geometry"]["coordinates"] == [117.04, 36.57]
     assert features[sensitive.reference]["properties"]["approximate"] is True
-    assert features[public.reference]["geometry"]["coordinates"] == [117.0512, 36.5512]
+    # A citizen's case is coarsened in public even when intake did not tick "coarsen".
+    assert features[public.reference]["geometry"]["coordinates"] == [117.05, 36.55]
+    assert features[public.reference]["properties"]["approximate"] is True
     assert set(features[public.reference]["properties"]) == {
-        "reference", "category", "township", "state", "status", "received", "closed", "summary", "result",
-        "approximate"}
+        "reference", "category", "township", "state", "status", "received", "closed", "summary", "approximate"}
     filtered = json.loads(client.get("/cases/geojson/", {"category": "water"}).content)
     assert [f["properties"]["reference"] for f in filtered["features"]] == [sensitive.reference]
 
@@ -83,10 +86,11 @@ def test_csv_export_has_the_same_cases_and_fields(client, tree, published):
     assert raw.startswith("\ufeff")
     _no_secrets(raw)
     table = list(csv.reader(io.StringIO(raw[1:])))
-    assert len(table[0]) == 10
+    assert len(table[0]) == 9
     refs = {row[0]: row for row in table[1:]}
     assert set(refs) == {public.reference, sensitive.reference}
-    assert refs[sensitive.reference][8:] == ["36.57", "117.04"]
+    assert refs[sensitive.reference][7:] == ["36.57", "117.04"]
+    assert refs[public.reference][7:] == ["36.55", "117.05"]
 
 
 @pytest.mark.django_db
@@ -132,3 +136,30 @@ def test_the_year_filter_offers_only_years_with_public_cases(city, new_case):
         new_case(now=datetime(year, 1, 1, 0, 30, tzinfo=SH))  # still the year before in UTC
     Case.objects.filter(received_at__year__in=(2024, 2026)).update(is_public=True)
     assert public_years() == [2026, 2024]
+
+
+@pytest.mark.django_db
+def test_photo_gps_of_a_public_case_is_never_published_verbatim(client, tree, city, new_case):
+    """Intake made the case public without ticking "coarsen": the photo's point stays private."""
+    case = new_case(lat=36.558731, lng=117.046284)
+    Case.objects.filter(pk=case.pk).update(location_source="photo")
+    case = close_case(case, city, summary="摘要")
+    outputs = [client.get("/cases/").content.decode(), client.get("/cases/geojson/").content.decode(),
+               b"".join(client.get("/cases/csv/").streaming_content).decode("utf-8-sig"),
+               client.get(f"/open311/v2/requests/{case.reference}.json").content.decode()]
+    for text in outputs:
+        assert case.reference in text
+        for fragment in ("36.5587", "117.0462", "36.559", "117.046"):
+            assert fragment not in text
+    feature = json.loads(outputs[1])["features"][0]
+    assert feature["geometry"]["coordinates"] == [117.05, 36.56]
+
+
+@pytest.mark.django_db
+def test_a_referral_keeps_its_fine_location_unless_marked_sensitive(client, tree, city):
+    from tests.cms.helpers import batch, referral
+
+    close_case(referral(city, batch(number=5), sequence=1, lat=36.551234, lng=117.051234), city, summary="摘要")
+    feature = json.loads(client.get("/cases/geojson/").content)["features"][0]
+    assert feature["geometry"]["coordinates"] == [117.0512, 36.5512]
+    assert feature["properties"]["approximate"] is False

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PG_URL = "postgres://portal:secret@db.internal:5432/portal"
 REDIS = "redis://cache.internal:6379/0"
 SETTINGS_VARS = ("DJANGO_", "DATABASE_", "REDIS_", "AWS_", "SQLITE_", "PORTAL_", "Q_", "STATIC_ROOT",
-                 "MEDIA_ROOT", "PRIVATE_MEDIA_ROOT")
+                 "MEDIA_ROOT", "PRIVATE_MEDIA_ROOT", "EMAIL_", "SMS_", "FIELD_ENCRYPTION_KEY")
 
 
 def clean_env(tmp_path, **extra) -> dict:
@@ -139,10 +139,42 @@ def test_production_refuses_to_start_without_secret_key_and_hosts(tmp_path, extr
     assert missing in result.stderr
 
 
+def production_env(**overrides) -> dict:
+    """Everything production requires, then `overrides` (None removes a variable)."""
+    env = {"DJANGO_SECRET_KEY": secret(), "DJANGO_ALLOWED_HOSTS": "portal.example.org",
+           "FIELD_ENCRYPTION_KEY": secret(), "EMAIL_HOST": "smtp.example.org", "SMS_BACKEND": "off"}
+    env.update(overrides)
+    return {k: v for k, v in env.items() if v is not None}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("overrides, missing", [
+    ({"FIELD_ENCRYPTION_KEY": None}, "FIELD_ENCRYPTION_KEY"),
+    ({"FIELD_ENCRYPTION_KEY": "short"}, "FIELD_ENCRYPTION_KEY"),
+    ({"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}, "EMAIL_BACKEND"),
+    ({"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend"}, "EMAIL_BACKEND"),
+    ({"EMAIL_HOST": None}, "EMAIL_HOST"),
+    ({"SMS_BACKEND": None}, "SMS_BACKEND"),
+    ({"SMS_BACKEND": "cases.sms.LogSmsBackend"}, "SMS_BACKEND"),
+], ids=["no-field-key", "short-field-key", "console-mail", "file-mail", "no-smtp-host", "no-sms", "log-sms"])
+def test_production_refuses_to_start_with_secrets_falling_back_or_messages_undelivered(tmp_path, overrides,
+                                                                                        missing):
+    result = run_python("import portal.settings.production", clean_env(tmp_path, **production_env(**overrides)))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and missing in result.stderr
+
+
+@pytest.mark.slow
+def test_production_starts_with_sms_explicitly_off_and_rotated_keys(tmp_path):
+    env = clean_env(tmp_path, **production_env(FIELD_ENCRYPTION_KEY=f"{secret()},{secret()}"))
+    result = run_python("import portal.settings.production as s; print(s.SMS_BACKEND, s.EMAIL_BACKEND)", env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["off", "django.core.mail.backends.smtp.EmailBackend"]
+
+
 @pytest.mark.slow
 def test_production_passes_the_deploy_checks(tmp_path):
-    env = clean_env(tmp_path, DJANGO_SETTINGS_MODULE="portal.settings.production",
-                    DJANGO_SECRET_KEY=secret(), DJANGO_ALLOWED_HOSTS="portal.example.org")
+    env = clean_env(tmp_path, DJANGO_SETTINGS_MODULE="portal.settings.production", **production_env())
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -115,9 +115,10 @@ def test_successful_report_with_two_photos(client, city):
     assert case.reference in page and 'id="access-code"' in page
     code = page.split('id="access-code">')[1].split("<")[0]
     assert len(code) == 10
-    assert "sent the reference number and the access code" in page
-    again = client.get("/en/report/done/").content.decode()  # the code is shown once
-    assert case.reference in again and code not in again
+    assert "sending the reference number and the access code" in page
+    assert "shown only on this page" not in page  # one true statement, not two contradicting ones
+    again = client.get("/en/report/done/").content.decode()  # a reload loses nothing in this session
+    assert case.reference in again and code in again
 
 
 def test_anonymous_report_keeps_no_name(client, city):
@@ -125,7 +126,28 @@ def test_anonymous_report_keeps_no_name(client, city):
     reporter = ReporterIdentity.objects.get()
     assert reporter.is_anonymous and reporter.name == ""
     page = client.get("/en/report/done/").content.decode()
-    assert "only place where they are shown" in page
+    assert "keep the receipt before you close this browser" in page
+
+
+def test_an_anonymous_reporter_keeps_reference_and_code_for_the_browser_session(client, city):
+    post(client, city, anonymity="anonymous", email="", phone="")
+    case = Case.objects.get()
+    first = client.get("/en/report/done/").content.decode()
+    code = first.split('id="access-code">')[1].split("<")[0]
+    for _ in range(3):  # reloads
+        page = client.get("/en/report/done/").content.decode()
+        assert case.reference in page and code in page
+    assert client.session.get_expire_at_browser_close()  # kept until the browser session ends
+    receipt = client.get("/en/report/done/receipt.txt")
+    assert receipt["Content-Disposition"] == f'attachment; filename="receipt-{case.reference}.txt"'
+    assert receipt["Cache-Control"] == "no-store"
+    text = receipt.content.decode()
+    assert case.reference in text and code in text and "/en/track/" in text
+    follow = client.get(f"/en/track/{case.reference}/")  # "follow my report" opens the case, not a form
+    assert follow.status_code == 200 and case.reference in follow.content.decode()
+    assert code not in str(client.session.items())  # the session store holds it encrypted only
+    client.post(f"/en/track/{case.reference}/forget")
+    assert client.get("/en/report/done/")["Location"] == "/en/report/"  # forgotten when the citizen says so
 
 
 def test_double_submit_with_the_same_token_files_one_case(client, city):

@@ -227,3 +227,52 @@ def test_a_deadline_beyond_the_work_calendar_is_a_message_not_an_error(city, new
     response = act(login(city.intake), case, "dispatch", department=city.env.pk)
     assert response.status_code == 200 and fresh(case).state == "submitted"
     assert "2026" in " ".join(messages_of(response))
+
+
+def test_head_review_on_the_case_page_and_the_dashboard(city, new_case, login):
+    city.env.head_approval_required = True
+    city.env.save()
+    case = actions.accept(new_case(), city.env_handler)
+    handler = login(city.env_handler)
+    page = body_text(handler.get(reverse("workbench:detail", args=[case.pk])))
+    assert 'id="action-propose_result"' in page and 'id="action-submit_result"' not in page
+    assert act(handler, case, "propose_result", findings="核查属实", reply="已整改").status_code == 302
+    head = login(city.env_head)
+    home = body_text(head.get(reverse("wagtailadmin_home")))
+    assert "待我审核" in home and "head_review=on" in home
+    listed = body_text(head.get(reverse("workbench:list") + "?state=open&head_review=on"))
+    assert f'href="/admin/cases/{case.pk}/"' in listed
+    page = body_text(head.get(reverse("workbench:detail", args=[case.pk])))
+    assert 'id="action-approve_result"' in page and "核查属实" in page
+    assert act(head, case, "approve_result", findings="核查属实", reply="已整改，经复查合格").status_code == 302
+    assert fresh(case).state == "pending_review" and fresh(case).reply_text == "已整改，经复查合格"
+
+
+def test_the_public_badge_matches_what_the_tracking_page_shows(city, new_case, login, client):
+    """An internal note on a public event ("同意延期。") is labelled internal; an event the
+    tracking page does not show is never labelled public."""
+    import re
+
+    from django.utils import timezone
+
+    from cases.tracking import build_view
+    from cases.workflow import record_event
+
+    case = new_case()
+    handler, intake = login(city.env_handler), login(city.intake)
+    act(handler, case, "accept")
+    clock = Assignment.objects.get(case=case, role="lead").clocks.get(kind="handling", stopped_at__isnull=True)
+    new_due = date.fromordinal(clock.due_at.date().toordinal() + 10)
+    act(handler, case, "request_extension", new_due=new_due.isoformat(), reason="需要监测", public_reason="需要第三方监测")
+    act(intake, case, "approve_extension", note="同意延期。")
+    record_event(case, "merged_followers", None, timezone.now(), is_public=True, internal_text="仅内部可见的说明")
+    html = intake.get(reverse("workbench:detail", args=[case.pk])).content.decode()
+    items = re.findall(r"<li class=\"wb-(public|internal)\">(.*?)</li>", html, re.S)
+    public_texts = [re.sub(r"<p class=\"wb-text wb-internal-text\">.*?</p>", "", body, flags=re.S)
+                    for kind, body in items if kind == "public"]
+    assert not any("同意延期" in text or "仅内部可见" in text for text in public_texts)
+    assert any("仅内部可见" in body for kind, body in items if kind == "internal")
+    note = re.search(r"<p class=\"wb-text wb-internal-text\">(.*?)同意延期。", html, re.S).group(1)
+    assert "wb-tag--internal" in note  # the note inside the public extension event says "internal"
+    timeline = " ".join(entry.text for entry in build_view(case).timeline)
+    assert "同意延期" not in timeline and "仅内部可见" not in timeline

@@ -144,3 +144,48 @@ def test_a_wrong_code_says_so_next_to_the_field(city, admin_access):
     assert response.status_code == 200
     assert "验证码无效" in html, html[html.find("<main"):][:3000]
     assert 'aria-invalid="true"' in html or "w-field--error" in html
+
+
+# --- Limits per address and per account (cases/workbench/throttle.py) ----------------------
+
+@pytest.fixture(autouse=True)
+def fresh_limits():
+    from django.core.cache import caches
+
+    caches["ratelimit"].clear()
+    yield
+    caches["ratelimit"].clear()
+
+
+def reset(client, email, address="10.0.0.1"):
+    return client.post(reverse("wagtailadmin_password_reset"), {"email": email}, REMOTE_ADDR=address)
+
+
+def test_password_reset_is_limited_per_account_and_per_address(city, settings, mailoutbox, fresh_limits):
+    settings.PORTAL_RATELIMIT_RESET_ACCOUNT, settings.PORTAL_RATELIMIT_RESET_ADDRESS = "3/h", "5/h"
+    f.user("mailer", password=PASSWORD, email="mailer@example.org", is_staff=True)
+    client = Client()
+    statuses = [reset(client, "mailer@example.org", f"10.0.1.{n}").status_code for n in range(18)]
+    assert statuses[:3] == [302, 302, 302] and set(statuses[3:]) == {429}  # many addresses, one account
+    assert len(mailoutbox) <= 3
+    spray = [reset(client, f"someone{n}@example.org", "10.0.2.1").status_code for n in range(7)]
+    assert spray == [302] * 5 + [429] * 2  # one address, many accounts
+
+
+def test_password_spraying_across_accounts_is_slowed_per_address(city, settings, fresh_limits):
+    settings.PORTAL_RATELIMIT_LOGIN_ADDRESS = "20/h"
+    client = Client()
+    statuses = [fail_login(client, f"user{n}", "10.0.3.1").status_code for n in range(25)]
+    assert statuses[:20] == [200] * 20 and set(statuses[20:]) == {429}
+    assert fail_login(client, "user99", "10.0.3.2").status_code == 200  # another address is not slowed
+
+
+def test_one_account_from_many_addresses_is_slowed_per_account(city, settings, fresh_limits):
+    settings.PORTAL_RATELIMIT_LOGIN_ACCOUNT = "10/h"
+    f.user("target", password=PASSWORD)
+    client = Client()
+    statuses = [fail_login(client, "Target", f"10.0.4.{n}").status_code for n in range(12)]
+    assert statuses[:10] == [200] * 10 and statuses[10:] == [429, 429]
+    right = client.post(reverse("wagtailadmin_login"), {"username": "target", "password": PASSWORD},
+                        REMOTE_ADDR="10.0.4.200")
+    assert right.status_code == 429

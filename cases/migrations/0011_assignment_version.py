@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_supervision_accountability_reports'),
+        ('cases', '0010_head_review'),
     ]
 
     operations = [

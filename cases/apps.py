@@ -15,6 +15,9 @@ class CasesConfig(AppConfig):
         from portal.logs import connect_signals
 
         connect_signals()  # the request id of log lines, also in the tasks a request queues
+        from portal.admincsp import install_chooser_nonce
+
+        install_chooser_nonce()  # the back office's CSP nonce on Wagtail's chooser scripts
         import cases.photos  # noqa: F401 - sets Pillow's pixel limit for every image decode, Wagtail's too
         import cases.workbench.hooks  # noqa: F401 - registers the workbench's Wagtail hooks
         from cases.models import Township

@@ -57,3 +57,26 @@ class AdminCSPMiddleware:
             _nonce.reset(token)
         response.headers.setdefault(HEADER, admin_policy(nonce))
         return response
+
+
+def install_chooser_nonce() -> None:
+    """Wagtail's chooser widgets (page, image, document, snippet) write their init script
+    inline from Python (BaseChooser.render); give that one trusted script the nonce.
+    Only the script Wagtail itself appends is touched, never HTML built from user input."""
+    from django.utils.safestring import mark_safe
+    from wagtail.admin.widgets.chooser import BaseChooser
+
+    if getattr(BaseChooser.render, "_portal_nonce", False):
+        return
+    original = BaseChooser.render
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = original(self, name, value, attrs, renderer)
+        nonce = current_nonce()
+        if not nonce or not html.endswith("</script>"):
+            return html
+        start = html.rfind("<script>")
+        return mark_safe(f'{html[:start]}<script nonce="{nonce}">{html[start + len("<script>"):]}')  # noqa: S308
+
+    render._portal_nonce = True
+    BaseChooser.render = render

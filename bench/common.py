@@ -41,9 +41,12 @@ def free_port() -> int:
 def portal_env(workdir: Path, **extra: str) -> dict[str, str]:
     """Environment of the portal on the production profile against a scratch database."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")}
+    secret = secrets.token_urlsafe(48)
     env.update({
         "DJANGO_SETTINGS_MODULE": "portal.settings.production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
+        "DJANGO_SECRET_KEY": secret,
+        # Production refuses to start without it; bench/run.py keeps both per scratch folder.
+        "FIELD_ENCRYPTION_KEY": secret,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "DJANGO_SECURE_SSL_REDIRECT": "false",  # loopback: no TLS proxy in front
         "SQLITE_PATH": str(workdir / "portal.sqlite3"),
@@ -58,7 +61,12 @@ def portal_env(workdir: Path, **extra: str) -> dict[str, str]:
         "PORTAL_RATELIMIT_LOOKUP": "1000000/h",
         # The proof-of-work CAPTCHA is the browser's work (~seconds by design); not measured.
         "PORTAL_CAPTCHA_REQUIRED": "false",
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        # Production refuses backends that deliver nothing. No worker runs during the
+        # benchmarks, so nothing is sent (and a closed loopback port if it were).
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": "9",
+        "SMS_BACKEND": "off",
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
     })
@@ -114,7 +122,11 @@ def start_gunicorn(env: dict[str, str], log: Path, *, workers: int, threads: int
                    app: str = "portal.wsgi:application", cwd: Path = ROOT,
                    gunicorn: Path = GUNICORN) -> tuple[Process, int]:
     port = port or free_port()
-    args = [str(gunicorn), app, "--bind", f"{HOST}:{port}", "--workers", str(workers), "--threads", str(threads),
+    config = ROOT / "deploy" / "gunicorn.conf.py"
+    # The deployment's settings (deploy/gunicorn.conf.py) when there are any; the
+    # flags below override its bind, workers, threads and request recycling.
+    use_config = config.exists() and app.startswith(("portal.", "bench."))
+    args = [str(gunicorn), *(["--config", str(config)] if use_config else []), app, "--bind", f"{HOST}:{port}", "--workers", str(workers), "--threads", str(threads),
             "--worker-class", "gthread", "--keep-alive", "5", "--timeout", "60", "--graceful-timeout", "10",
             "--max-requests", "0", "--access-logfile", "-", "--access-logformat", "%(s)s %(m)s %(U)s %(M)sms",
             "--error-logfile", "-"]

@@ -29,7 +29,7 @@ from bench import common  # noqa: E402
 
 def setup(workdir: Path, database_url: str = "") -> None:
     env = common.portal_env(workdir)
-    env["DJANGO_SECRET_KEY"] = (workdir / "secret").read_text()
+    env["DJANGO_SECRET_KEY"] = env["FIELD_ENCRYPTION_KEY"] = (workdir / "secret").read_text()
     if database_url:
         env["DATABASE_URL"] = database_url
     os.environ.update(env)

@@ -11,7 +11,7 @@ def visible_cases(user, base: QuerySet | None = None) -> QuerySet:
     qs = base if base is not None else Case.objects.all()
     if user is None or not user.is_authenticated or not user.is_active:
         return qs.none()
-    if roles.has_role(user, roles.INTAKE, roles.SUPERVISOR):
+    if roles.has_role(user, roles.INTAKE, roles.SUPERVISOR, roles.OFFICE):
         return qs
     if roles.has_role(user, roles.HANDLER, roles.HEAD):
         dept = roles.department_id_of(user)

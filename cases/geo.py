@@ -78,6 +78,10 @@ def geocode(query: str, language: str = "zh-hans") -> GeoResult | GeoFailure:
     query = " ".join((query or "").split())[:200]
     if len(query) < 2:
         return GeoFailure(_("Type at least two characters of an address or place name."))
+    if not settings.PORTAL_GEOCODER_DOMAIN:
+        # No geocoder configured: addresses are never sent to a service nobody chose.
+        return GeoFailure(_("Address search is not configured on this site. Place the pin on the map, "
+                            "or describe the place in the address field."))
     key = _cache_key(query, language)
     cached = cache.get(key)
     if cached is not None:

@@ -12,6 +12,9 @@ SUPERVISOR = "supervisor"
 EDITOR = "editor"
 ADMINISTRATOR = "administrator"
 
+#: Who issues supervision orders, records accountability and draws spot checks.
+SUPERVISION_ROLES = (SUPERVISOR, OFFICE)
+
 ROLE_LABELS = {
     INTAKE: _("Intake officer"),
     OFFICE: _("Rectification office"),

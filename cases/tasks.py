@@ -36,12 +36,24 @@ def send_notifications(notification_ids: list[int]) -> list[str]:
 
 
 def sweep_deadlines() -> dict:
+    """Case clocks, the programme's clocks, then supervision orders whose reply is
+    overdue (one sweep, one schedule)."""
     from cases.programme.clocks import sweep_programme
+    from cases.supervision.orders import escalate_overdue
     from cases.sweep import sweep
 
     counts = sweep()
     counts["programme"] = sweep_programme()
+    counts["orders_escalated"] = escalate_overdue()
     return counts
+
+
+def monthly_spot_check() -> int | None:
+    """Scheduled ("portal-monthly-spot-check"): draws this month's look-back round once."""
+    from cases.supervision.spotchecks import draw_monthly_round
+
+    rnd = draw_monthly_round()
+    return rnd.pk if rnd else None
 
 
 def import_referral_batch(job_id: int, path: str, filename: str, source: str, number: int,

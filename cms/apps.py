@@ -11,3 +11,8 @@ class CmsConfig(AppConfig):
         from cms import signals
 
         signals.connect()
+
+        from cases.reports.news import register_news_drafter
+        from cms.progress_news import draft_progress_news
+
+        register_news_drafter(draft_progress_news)

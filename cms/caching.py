@@ -29,6 +29,8 @@ from cases.models import Case
 
 CONTENT_VERSION_KEY = "cms:content-version"
 DATA_TIMEOUT = 60
+STALE_TIMEOUT = 600  # the previous value, served only while a request computes the new one
+COMPUTE_LOCK_SECONDS = 60
 UNAVAILABLE = "no-cache"
 log = logging.getLogger(__name__)
 
@@ -78,14 +80,31 @@ def cached(name: str, compute: Callable[[], Any], *parts, timeout: int = DATA_TI
            case_data: bool = True) -> Any:
     """`compute()` cached under a key made of `name`, the content version, the case
     fingerprint (unless `case_data` is False: page lists depend on pages only) and
-    `parts` (e.g. the language, filters)."""
+    `parts` (e.g. the language, filters).
+
+    One computation at a time: on a busy site every case change makes a new key, and
+    the dashboard's charts took seconds at 100,000 cases, so every request arriving
+    meanwhile computed them too (8 connections: 30-s answers, docs/performance.md).
+    While one request computes, the others get the previous value for the same
+    `name` and `parts` (``STALE_TIMEOUT``); without one they compute as before."""
     version = content_version()
     if version == UNAVAILABLE:
         return compute()
     raw = "|".join([version, case_fingerprint() if case_data else "-", *map(str, parts)])
     key = f"cms:{name}:{hashlib.sha1(raw.encode()).hexdigest()}"
     value = cache.get(key)
-    if value is None:
+    if value is not None:
+        return value
+    last_key = f"cms:{name}:last:{hashlib.sha1('|'.join(map(str, parts)).encode()).hexdigest()}"
+    lock_key = f"{key}:computing"
+    if not cache.add(lock_key, 1, COMPUTE_LOCK_SECONDS):
+        last = cache.get(last_key)
+        if last is not None:
+            return last
+    try:
         value = compute()
         cache.set(key, value, timeout)
+        cache.set(last_key, value, STALE_TIMEOUT)
+    finally:
+        cache.delete(lock_key)
     return value

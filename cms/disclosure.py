@@ -7,10 +7,12 @@ summary and the reply only while an intake officer keeps the case public; intern
 findings and the reporter's identity never appear.
 """
 
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from cases.models import Case, CaseSource, CaseState, ReferralBatch
+from cases.models import AccountabilityRecord, Case, CaseSource, CaseState, ReferralBatch
+from cases.supervision.accountability import public_person, wording
 from cms.csvutil import csv_response
 
 SOURCES = {"central": CaseSource.CENTRAL, "provincial": CaseSource.PROVINCIAL}
@@ -49,6 +51,7 @@ def rows(batch: ReferralBatch) -> list[list[str]]:
              .select_related("category", "subcategory", "township")
              .only("batch_sequence", "original_code", "state", "is_public", "public_summary", "reply_text",
                    "accountability", "category__name", "subcategory__name", "township__name")
+             .prefetch_related(Prefetch("accountability_records", to_attr="records"))
              .order_by("batch_sequence", "original_code"))
     out = []
     for n, case in enumerate(cases, start=1):
@@ -57,9 +60,25 @@ def rows(batch: ReferralBatch) -> list[list[str]]:
         out.append([
             str(case.batch_sequence or n), case.original_code, case.township.name if case.township_id else "",
             kind, case.public_summary if public else _("Not yet published"),
-            case.reply_text if public else "", case.accountability if public else "", state_label(case.state),
+            case.reply_text if public else "", accountability_text(case) if public else "", state_label(case.state),
         ])
     return out
+
+
+def accountability_text(case: Case) -> str:
+    """The 责任追究情况 cell: the records' official wording (with the names of persons
+    only where a record is public), then what the handling department wrote."""
+    summary = wording(case.records)
+    named = [public_person(r) for r in case.records if r.is_person and r.is_public]
+    if summary and named:
+        summary += "（" + "、".join(named) + "）"
+    return "；".join(part for part in (summary, case.accountability.strip()) if part)
+
+
+def batch_accountability(batch: ReferralBatch) -> str:
+    """The batch's total: records linked to the batch or to any of its cases."""
+    records = AccountabilityRecord.objects.filter(Q(batches=batch) | Q(cases__batch=batch)).distinct()
+    return wording(records)
 
 
 def batch_csv(batch: ReferralBatch):

@@ -77,6 +77,13 @@ def public_rows(case_filter: CaseFilter | None = None) -> QuerySet:
     return (case_filter or CaseFilter()).apply(qs).values(*PUBLIC_VALUES)
 
 
+def public_count(case_filter: CaseFilter) -> int:
+    """The number of public cases matching the filter, counted on the case table alone:
+    counting ``public_rows()`` kept its category and township joins, and SQLite then
+    walked all cases by category (76 ms at 100,000 cases, against an index range)."""
+    return case_filter.apply(Case.objects.public()).count()
+
+
 def coarse_point(row: dict) -> tuple[float, float] | None:
     point = public_point(row["latitude"], row["longitude"], source=row["source"], is_sensitive=row["is_sensitive"])
     return (point.latitude, point.longitude) if point else None

@@ -7,12 +7,12 @@ from django.http import Http404, JsonResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from cases import figures
+from cases import figures, refcache
 from cases.models import Department
 from cases.programme import STATUS_LABELS
 from cms import disclosure, gantt, ledger
 from cms.caching import cached
-from cms.public_cases import CaseFilter, filter_options, geojson, public_rows, record
+from cms.public_cases import CaseFilter, filter_options, geojson, public_count, public_rows, record
 
 PER_PAGE = 20
 
@@ -23,7 +23,10 @@ def ledger_context(page, request) -> dict:
     status = request.GET.get("status", "")
     status = status if status in STATUS_LABELS else ""
     all_rows = ledger.build_rows(today)
-    task_figures = figures.task_figures(today)
+    # The same statuses as the rows', counted by the figures module (one definition);
+    # cached under the public-data version, which every task or milestone change bumps.
+    task_figures = cached("task-figures", lambda: figures.task_figures(today), today,
+                          refcache.version(refcache.PUBLIC_DATA), case_data=False)
     rows = ledger.filter_rows(all_rows, unit, status)
     axis = ledger.lay_out(rows, today)
     base_url = page.url
@@ -53,16 +56,26 @@ def batch_table_context(page, source: str, number: int) -> dict:
     [(_, batch_figures)] = figures.batch_figures(type(batch).objects.filter(pk=batch.pk))
     return {"batch": batch, "figures": batch_figures, "key": f"batch.{source}.{number}",
             "columns": [str(c) for c in disclosure.COLUMNS], "rows": disclosure.rows(batch),
+            "accountability": disclosure.batch_accountability(batch),
             "csv_url": page.url + page.reverse_subpage("batch_csv", args=[source, number])}
 
 
 def public_cases_context(page, request) -> dict:
     case_filter = CaseFilter.from_query(request.GET)
-    page_obj = Paginator(public_rows(case_filter), PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(public_rows(case_filter), PER_PAGE)
+    # cached_property: the count comes from the case table alone, cached until a case changes.
+    paginator.__dict__["count"] = cached("public-count", lambda: public_count(case_filter),
+                                         case_filter.querystring())
+    page_obj = paginator.get_page(request.GET.get("page"))
     query = case_filter.querystring()
     suffix = f"?{query}" if query else ""
     return {
-        "filter": case_filter, "query": query, "options": filter_options(), "page_obj": page_obj,
+        # The filter choices (categories, townships, years with public cases) change with
+        # reference or case data only: cached under the case fingerprint and the public
+        # data version (cms/caching.py, cases/refcache.py).
+        "filter": case_filter, "query": query, "page_obj": page_obj,
+        "options": cached("case-filter-options", filter_options, get_language(),
+                          refcache.version(refcache.PUBLIC_DATA)),
         "records": [record(row) for row in page_obj.object_list],
         "csv_url": page.url + page.reverse_subpage("csv") + suffix,
         "geojson_url": page.url + page.reverse_subpage("geojson") + suffix,

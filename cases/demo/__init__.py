@@ -15,9 +15,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from cases.calendar import load_calendar
-from cases.models import Notification
+from cases.models import CaseSource, Notification
 
-from . import catalogue, geography, inspection, people, planner, programme, runner
+from . import catalogue, geography, inspection, people, planner, programme, runner, supervision
 from .driver import World
 from .timeline import Timeline
 
@@ -66,8 +66,15 @@ def _run_all(label: str, items: list, run: Callable, log) -> int:
 def seed_cases(world: World, intake, log, citizen_cases: int) -> dict:
     batches = inspection.seed_batches(intake)
     referrals = inspection.referral_plans(rng_for("referrals"))
-    made = _run_all("referral cases", referrals,
-                    lambda p: runner.run_referral(world, p, batches[p.source, p.batch_number]), log)
+    last_central = len(inspection.CENTRAL_BATCHES)
+    earlier = [p for p in referrals if p.source == CaseSource.CENTRAL and p.batch_number < last_central]
+    later = [p for p in referrals if p not in earlier]
+    made = 0
+    for part in (earlier, later):
+        made += _run_all("referral cases", part,
+                         lambda p: runner.run_referral(world, p, batches[p.source, p.batch_number]), log)
+        if part is earlier:  # the previous progress report, before the last central batch arrived
+            supervision.freeze_first_report(log)
     pins = rng_for("pins")
     citizens = planner.citizen_plans(rng_for("citizens"), world.now, citizen_cases)
     made_citizen = _run_all("cases", citizens, lambda p: runner.run_citizen(world, p, pins), log)
@@ -77,9 +84,11 @@ def seed_cases(world: World, intake, log, citizen_cases: int) -> dict:
 def _sweep(now: datetime, log) -> None:
     """Overdue flags and escalations as the scheduled sweep would have set them by now."""
     from cases.programme.clocks import sweep_programme
+    from cases.supervision.orders import escalate_overdue
     from cases.sweep import sweep
 
     counts = sweep(now)
+    counts["orders_escalated"] = escalate_overdue(now)
     log("deadline sweep: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     counts = sweep_programme(now)
     log("programme sweep: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
@@ -99,6 +108,7 @@ def seed(now: datetime | None = None, log: Callable[[str], None] = print,
                   handlers=users["handlers"], tasks=tasks, timeline=Timeline(load_calendar(), now))
     made = seed_cases(world, users["demo_intake"], log, citizen_cases)
     _sweep(now, log)
+    supervision.seed_supervision(world, users, ref["depts"], now, log)
     # The demo's outbox is history: nothing in it is for a real person to receive.
     quiet = Notification.objects.filter(pk__gt=outbox_before, state=Notification.State.PENDING).update(
         state=Notification.State.SENT, sent_at=F("next_attempt_at"))

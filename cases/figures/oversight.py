@@ -1,22 +1,28 @@
-"""Extension points for the supervision and accountability figures.
+"""Supervision and accountability figures (PRODUCT §4.7).
 
-Supervision orders (督办单) and accountability records (问责) live in their own
-subpackage (`cases/supervision/`). When their models exist, their counts are defined
-here, one function each, and every public page, report and export reads them from
-here like the other figures. Until then each function returns None: the pages and
-the progress report show nothing rather than a number that is not computed from data.
+The counts are defined once, next to their models, in `cases.supervision.figures`;
+every public page, report and export reads them through here like the other figures.
 """
 
 
-def supervision_figures() -> dict[str, int] | None:
-    """Supervision orders: issued, replied, replied on time, overdue (per level).
+def supervision_figures() -> dict[str, int]:
+    """Supervision orders (withdrawn ones excepted): issued, per level, replied, replied
+    on time, accepted, waiting for the reply, overdue now."""
+    from cases.supervision.figures import supervision_counts
 
-    Extension point: return the counts once `cases.supervision` has its models."""
-    return None
+    return supervision_counts()
 
 
-def accountability_figures() -> dict[str, int] | None:
-    """Accountability records: units and persons held accountable, per form.
+def accountability_figures() -> dict:
+    """Accountability records: units and persons held accountable, records per form, and
+    the official wording ("约谈2家单位，问责3人")."""
+    from cases.supervision.figures import accountability_counts
 
-    Extension point: return the counts once `cases.supervision` has its models."""
-    return None
+    return accountability_counts()
+
+
+def spot_check_figures() -> dict[str, int]:
+    """Look-back spot checks: sampled, checked, confirmed, relapsed, not verifiable."""
+    from cases.supervision.figures import spot_check_counts
+
+    return spot_check_counts()

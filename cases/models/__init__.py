@@ -45,6 +45,18 @@ from .reference import (
     WorkCalendarDay,
     WorkCalendarYear,
 )
+from .supervision import (
+    AccountabilityForm,
+    AccountabilityRecord,
+    ExportLog,
+    OrderLevel,
+    OrderState,
+    ProgressSnapshot,
+    SpotCheckRound,
+    SupervisionEvent,
+    SupervisionEvidence,
+    SupervisionOrder,
+)
 from .work import (
     ApiClient,
     ExtensionRequest,
@@ -57,6 +69,8 @@ from .work import (
 )
 
 __all__ = [
+    "AccountabilityForm", "AccountabilityRecord", "ExportLog", "OrderLevel", "OrderState", "ProgressSnapshot",
+    "SpotCheckRound", "SupervisionEvent", "SupervisionEvidence", "SupervisionOrder",
     "FINISHED_STATES", "OPEN_STATES", "ActionItem", "ApiClient", "Assignment", "Case", "CaseEvent",
     "CaseSource", "CaseState", "Category", "Clock", "ClockKind", "DayUnit", "DeadlinePolicy",
     "DeadlineSetting", "Department", "ExtensionRequest", "Feedback", "IdentityAccessLog", "ImportJob",

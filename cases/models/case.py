@@ -60,7 +60,10 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(state__in=OPEN_STATES)
 
     def public(self):
-        return self.filter(is_public=True).exclude(state=CaseState.MERGED)
+        # `is_public__in=[True]`, not `is_public=True`: Django writes the latter as a bare
+        # `WHERE "is_public"`, which SQLite cannot match to the case_public index (a full
+        # scan: 151 ms against 14 ms for the count at 100,000 cases, docs/performance.md).
+        return self.filter(is_public__in=[True]).exclude(state=CaseState.MERGED)
 
 
 class Case(models.Model):

@@ -136,24 +136,41 @@ class ImportJob(models.Model):
 
 
 class SpotCheck(models.Model):
+    """One sampled item of a look-back round (回头看): a closed case or a written-off task."""
+
     class Outcome(models.TextChoices):
         PENDING = "pending", _("Waiting for inspection")
         CONFIRMED = "confirmed", _("Rectification holds")
         RELAPSE = "relapse", _("Relapse found")
+        NOT_VERIFIABLE = "not_verifiable", _("Not verifiable")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="spot_checks")
+    round = models.ForeignKey("cases.SpotCheckRound", on_delete=models.CASCADE, null=True, blank=True,
+                              related_name="items")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="spot_checks")
+    task = models.ForeignKey("cases.RectificationTask", on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="spot_checks")
     round_name = models.CharField(_("round"), max_length=60)
     sampled_at = models.DateTimeField()
     sampled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
-    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    assigned_department = models.ForeignKey("cases.Department", verbose_name=_("re-inspected by"),
+                                            on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
     note = models.TextField(blank=True)
+    evidence = models.FileField(storage=private_storage, upload_to="spotchecks/", max_length=200, blank=True)
+    evidence_sha256 = models.CharField(max_length=64, blank=True)
     checked_at = models.DateTimeField(null=True, blank=True)
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["case", "round_name"], name="spotcheck_once_per_round")]
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "round_name"], name="spotcheck_once_per_round",
+                                    condition=Q(case__isnull=False)),
+            models.UniqueConstraint(fields=["task", "round_name"], name="spotcheck_task_once_per_round",
+                                    condition=Q(task__isnull=False)),
+        ]
 
 
 class Notification(models.Model):

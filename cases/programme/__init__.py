@@ -11,17 +11,17 @@ Modules:
 * ``progress`` / ``evidence`` — department reports and evidence files;
 * ``writeoff`` — verification, notice, objections, write-off, reopen;
 * ``clocks`` — warnings and overdue flags of milestones and tasks;
-* ``meetings`` — joint meetings, action items and case spot checks.
+* ``meetings`` — joint meetings and action items (spot checks: ``cases.supervision``).
 
 Services other capabilities call: ``reopen_task``, ``written_off_tasks``, ``task_progress``.
 """
 
-from .meetings import complete_action_item, record_meeting, record_spot_check, sample_spot_checks
+from .meetings import complete_action_item, record_meeting
 from .status import AT_RISK_DAYS, STATUS_LABELS, STATUSES, TaskProgress, status_counts, task_progress
 from .writeoff import reopen_task, written_off_tasks
 
 __all__ = [
     "AT_RISK_DAYS", "STATUSES", "STATUS_LABELS", "TaskProgress", "complete_action_item", "record_meeting",
-    "record_spot_check", "reopen_task", "sample_spot_checks", "status_counts", "task_progress",
+    "reopen_task", "status_counts", "task_progress",
     "written_off_tasks",
 ]

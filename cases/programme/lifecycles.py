@@ -76,6 +76,11 @@ EVENT_LABELS = {
     "objection": _("Objection received"), "objection_uphold": _("Objection upheld"),
     "objection_dismiss": _("Objection dismissed"), "deadline_warning": _("Deadline approaching"),
     "deadline_overdue": _("Overdue"),
+    # Supervision orders on the task or one of its milestones (cases.supervision.orders).
+    "supervision_issued": _("Supervision order issued"), "supervision_reply": _("Reply to the supervision order"),
+    "supervision_accept": _("Reply accepted"), "supervision_send_back": _("Reply sent back"),
+    "supervision_withdraw": _("Supervision order withdrawn"),
+    "supervision_escalate": _("Reply overdue: order escalated"), "supervision_overdue": _("Reply overdue"),
 }
 STATE_LABELS = {**dict(TaskState.choices), **dict(MilestoneState.choices), **dict(ObjectionState.choices)}
 

@@ -3,7 +3,7 @@ timeline, and only the actions this user may take now (with their forms)."""
 
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from cases import roles
 from cases.access import visible_cases
@@ -54,6 +54,15 @@ def task_forms(user, task, bound, office: bool, part: str | None) -> dict:
     return forms
 
 
+def task_orders_context(user, task) -> dict:
+    """Supervision orders on the task and its milestones (cases.supervision), in the user's scope."""
+    from cases.models import SupervisionOrder
+
+    orders = (SupervisionOrder.objects.visible_to(user).filter(Q(task=task) | Q(milestone__task=task))
+              .select_related("milestone").order_by("-issued_at"))
+    return {"orders": list(orders), "can_issue_order": roles.has_role(user, *roles.SUPERVISION_ROLES)}
+
+
 def task_page_context(user, task, today: date, bound: dict) -> dict:
     office, part = is_office(user), department_part(user, task)
     milestones = list(task.milestones.select_related("department").prefetch_related(
@@ -70,6 +79,7 @@ def task_page_context(user, task, today: date, bound: dict) -> dict:
         "cases": visible_cases(user, task.cases.all()).select_related("category")[:100],
         "verifications": list(task.verifications.prefetch_related("evidence_files")),
         "objections": objection_rows,
+        **task_orders_context(user, task),
         "events": [{"e": e, "label": EVENT_LABELS.get(e.kind, e.kind), "to": STATE_LABELS.get(e.to_state, "")}
                    for e in task.events.select_related("actor", "actor_department").order_by("-created_at", "-pk")[:200]],
     }

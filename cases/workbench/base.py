@@ -14,8 +14,8 @@ from cases.models import Case
 
 #: Roles that work with cases. Editors and administrators (without one of these
 #: roles) have no business in case views: they get 403 on lists, 404 on objects.
-WORKBENCH_ROLES = (roles.INTAKE, roles.HANDLER, roles.HEAD, roles.SUPERVISOR)
-REPORT_ROLES = (roles.INTAKE, roles.SUPERVISOR)
+WORKBENCH_ROLES = (roles.INTAKE, roles.HANDLER, roles.HEAD, roles.SUPERVISOR, roles.OFFICE)
+REPORT_ROLES = (roles.INTAKE, roles.SUPERVISOR, roles.OFFICE)
 
 CASE_LIST_CRUMB = {"url": reverse_lazy("workbench:list"), "label": _("Cases")}
 HOME_CRUMB = {"url": reverse_lazy("wagtailadmin_home"), "label": _("Home")}

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from cases import roles
 from cases.access import can_see_reporter, visible_cases
-from cases.models import Assignment, Case, CaseEvent, Clock, ExtensionRequest, Photo
+from cases.models import Assignment, Case, CaseEvent, Clock, ExtensionRequest, Photo, SupervisionOrder
 from cases.workbench import forms as f
 from cases.workbench.registry import Situation, available_specs, build_form
 
@@ -33,6 +33,12 @@ EVENT_LABELS = {
     "action_item_done": _("Meeting action item done"), "follower_added": _("Another reporter follows"),
     "feedback": _("Reporter's feedback"), "calendar_missing": _("Work calendar missing"),
     "spot_check_confirmed": _("Spot check: rectification holds"), "spot_check_relapse": _("Spot check: relapse"),
+    "spot_check_not_verifiable": _("Spot check: not verifiable"),
+    "supervision_issued": _("Supervision order issued"), "supervision_reply": _("Reply to the supervision order"),
+    "supervision_accept": _("Reply accepted"), "supervision_send_back": _("Reply sent back"),
+    "supervision_withdraw": _("Supervision order withdrawn"),
+    "supervision_escalate": _("Reply overdue: order escalated"), "supervision_overdue": _("Reply overdue"),
+    "accountability_recorded": _("Accountability recorded"),
 }
 
 
@@ -104,6 +110,8 @@ def case_context(user, case: Case, bound: dict | None = None) -> dict:
         "can_view_originals": roles.has_role(user, roles.INTAKE),
         "reveal_form": f.RevealReporterForm() if can_see_reporter(user) else None,
         "map": map_settings(case),
+        "orders": list(SupervisionOrder.objects.visible_to(user).filter(case=case).order_by("-issued_at")),
+        "can_issue_order": roles.has_role(user, *roles.SUPERVISION_ROLES),
     }
 
 

@@ -106,13 +106,13 @@ def _apply(qs: QuerySet, data: dict, now: datetime) -> QuerySet:
     if data.get("category"):
         qs = qs.filter(Q(category=data["category"]) | Q(subcategory=data["category"]))
     if data.get("overdue"):
-        qs = qs.filter(is_overdue=True)
+        qs = qs.filter(is_overdue__in=[True])  # indexable on SQLite (Case.objects.public)
     if data.get("due_within") is not None:
         qs = qs.filter(next_due_at__gte=now, next_due_at__lt=now + timedelta(days=data["due_within"]))
     if data.get("key_case"):
-        qs = qs.filter(is_key_case=True)
+        qs = qs.filter(is_key_case__in=[True])
     if data.get("supervised"):
-        qs = qs.filter(is_supervised=True)
+        qs = qs.filter(is_supervised__in=[True])
     if data.get("extension_pending"):
         qs = qs.filter(Exists(ExtensionRequest.objects.filter(case=OuterRef("pk"),
                                                               state=ExtensionRequest.State.PENDING)))

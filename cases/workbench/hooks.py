@@ -9,7 +9,7 @@ from cases import roles
 from cases.programme.access import PROGRAMME_ROLES
 from cases.workbench import urls
 from cases.workbench.base import REPORT_ROLES, WORKBENCH_ROLES, is_workbench_user
-from cases.workbench.panels import CaseCountsPanel, EscalationsPanel
+from cases.workbench.panels import CaseCountsPanel, EscalationsPanel, OrdersPanel
 
 
 @hooks.register("register_admin_urls")
@@ -44,6 +44,13 @@ def _items():
                      order=400),
         RoleMenuItem(_("Rectification tasks"), "workbench:tasks", PROGRAMME_ROLES, icon_name="tasks", order=500),
         RoleMenuItem(_("Joint meetings"), "workbench:meetings", WORKBENCH_ROLES, icon_name="group", order=600),
+        RoleMenuItem(_("Supervision orders"), "workbench:orders", WORKBENCH_ROLES, icon_name="warning", order=700),
+        RoleMenuItem(_("Accountability records"), "workbench:accountability", WORKBENCH_ROLES, icon_name="user",
+                     order=710),
+        RoleMenuItem(_("Spot checks"), "workbench:spot_checks", (*roles.SUPERVISION_ROLES, roles.INTAKE),
+                     icon_name="search", order=720),
+        RoleMenuItem(_("Progress reports"), "workbench:snapshots", (roles.OFFICE, roles.SUPERVISOR),
+                     icon_name="doc-full", order=730),
     ]
 
 
@@ -70,4 +77,6 @@ def add_panels(request, panels):
 
     if is_workbench_user(request.user):
         panels.extend([CaseCountsPanel(request.user), EscalationsPanel(request.user)])
+    if roles.has_role(request.user, *WORKBENCH_ROLES):
+        panels.append(OrdersPanel(request.user))
     panels.extend(panels_for(request.user))

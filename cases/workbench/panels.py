@@ -86,3 +86,37 @@ class EscalationsPanel(Component):
                  .order_by("-escalated_at", "-pk")[:ESCALATIONS_SHOWN])
         return {"cases": cases, "now": timezone.now(),
                 "all_url": list_url(state="open", supervised="on", **scope)}
+
+
+ORDERS_SHOWN = 5
+
+
+def order_panel_rows(user) -> dict:
+    """Departments: orders waiting for our reply. Supervisors and the office: my orders
+    whose reply is overdue, and replies waiting for my review."""
+    from cases.models import OrderState, SupervisionOrder
+
+    qs = SupervisionOrder.objects.visible_to(user).select_related("case", "task", "milestone__task")
+    if roles.has_role(user, *roles.SUPERVISION_ROLES):
+        mine = qs.filter(issued_by=user)
+        return {"overdue": list(mine.filter(state=OrderState.ISSUED, overdue_at__isnull=False)
+                                .order_by("reply_due_at")[:ORDERS_SHOWN]),
+                "review": list(mine.filter(state=OrderState.REPLIED).order_by("replied_at")[:ORDERS_SHOWN]),
+                "waiting": []}
+    if roles.has_role(user, roles.HANDLER, roles.HEAD):
+        return {"waiting": list(qs.filter(state=OrderState.ISSUED).order_by("reply_due_at")[:ORDERS_SHOWN]),
+                "overdue": [], "review": []}
+    return {"waiting": [], "overdue": [], "review": []}
+
+
+class OrdersPanel(Component):
+    name = "workbench_orders"
+    order = 30
+    template_name = "workbench/panels/orders.html"
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context=None):
+        return {**order_panel_rows(self.user), "now": timezone.now(),
+                "is_supervision": roles.has_role(self.user, *roles.SUPERVISION_ROLES)}

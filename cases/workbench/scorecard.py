@@ -18,7 +18,12 @@ Definitions (the period is [from 00:00, to + 1 day 00:00) in Asia/Shanghai):
   by return to the dispatch desk / by transfer to another lead department;
 * reopened — reopen events in the period on cases the department leads;
 * satisfaction — average rating (3 satisfied, 2 basically, 1 unsatisfied) of
-  feedback given in the period on cases the department leads.
+  feedback given in the period on cases the department leads;
+* supervision orders received — orders addressed to the department issued in the
+  period; replied on time — replies the department gave in the period before the
+  order's first reply deadline passed;
+* spot-checked / relapses — re-inspections recorded in the period on cases the
+  department leads, and of those the ones that found the problem again.
 """
 
 from dataclasses import dataclass, field
@@ -39,6 +44,8 @@ from cases.models import (
     ClockKind,
     Department,
     Feedback,
+    SpotCheck,
+    SupervisionOrder,
 )
 
 METRICS = {
@@ -52,9 +59,14 @@ METRICS = {
     "transferred": _("Transferred away"),
     "reopened": _("Reopened"),
     "satisfaction": _("Rated by reporters"),
+    "orders_received": _("Supervision orders received"),
+    "orders_replied_on_time": _("Orders replied on time"),
+    "spot_checked": _("Spot-checked"),
+    "spot_relapsed": _("Relapses found by spot checks"),
 }
 METRIC_CHOICES = list(METRICS.items())
 ASSIGNMENT_METRICS = ("received", "accepted", "accepted_on_time", "returned", "transferred")
+SUPERVISION_METRICS = ("orders_received", "orders_replied_on_time", "spot_checked", "spot_relapsed")
 
 
 @dataclass(frozen=True)
@@ -155,7 +167,24 @@ def scorecard(period: Period) -> list[ScoreRow]:
               .values("case__lead_department").annotate(n=Count("pk"), avg=Avg("rating"))):
         target = row(r["case__lead_department"])
         target.counts["satisfaction"], target.average_rating = r["n"], round(float(r["avg"]), 2)
+    _supervision_counts(period, row)
     return _with_departments(rows)
+
+
+def _supervision_counts(period: Period, row) -> None:
+    addressed = SupervisionOrder.departments.through.objects.filter(
+        supervisionorder__issued_at__gte=period.start, supervisionorder__issued_at__lt=period.end)
+    for r in addressed.values("department").annotate(n=Count("pk")):
+        row(r["department"]).counts["orders_received"] = r["n"]
+    on_time = SupervisionOrder.objects.filter(period.q("replied_at"), replied_on_time=True,
+                                              replying_department__isnull=False)
+    for r in on_time.values("replying_department").annotate(n=Count("pk")):
+        row(r["replying_department"]).counts["orders_replied_on_time"] = r["n"]
+    checks = SpotCheck.objects.filter(period.q("checked_at"), case__lead_department__isnull=False)
+    for r in checks.values("case__lead_department").annotate(
+            n=Count("pk"), relapsed=Count("pk", filter=Q(outcome=SpotCheck.Outcome.RELAPSE))):
+        target = row(r["case__lead_department"])
+        target.counts["spot_checked"], target.counts["spot_relapsed"] = r["n"], r["relapsed"]
 
 
 def _with_departments(rows: dict[int, ScoreRow]) -> list[ScoreRow]:
@@ -182,6 +211,23 @@ def metric_filter(metric: str, department_id: int, period: Period, now: datetime
         return Q(pk__in=ids)
     if metric == "reopened":
         return lead & Q(Exists(CaseEvent.objects.filter(period.q("created_at"), case=OuterRef("pk"), kind="reopened")))
+    if metric in SUPERVISION_METRICS:
+        return _supervision_filter(metric, department_id, period)
     if metric == "satisfaction":
         return lead & Q(Exists(Feedback.objects.filter(period.q("created_at"), case=OuterRef("pk"))))
     return Q(pk__in=[])
+
+
+def _supervision_filter(metric: str, department_id: int, period: Period) -> Q:
+    """The cases behind the supervision columns (orders on tasks are on the order list)."""
+    if metric == "orders_received":
+        orders = SupervisionOrder.objects.filter(period.q("issued_at"), departments=department_id)
+    elif metric == "orders_replied_on_time":
+        orders = SupervisionOrder.objects.filter(period.q("replied_at"), replied_on_time=True,
+                                                 replying_department=department_id)
+    else:
+        checks = SpotCheck.objects.filter(period.q("checked_at"), case=OuterRef("pk"))
+        if metric == "spot_relapsed":
+            checks = checks.filter(outcome=SpotCheck.Outcome.RELAPSE)
+        return Q(lead_department_id=department_id) & Q(Exists(checks))
+    return Q(Exists(orders.filter(case=OuterRef("pk"))))

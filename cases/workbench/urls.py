@@ -4,7 +4,21 @@ require_admin_access wraps every one of them)."""
 from django.urls import include, path
 
 from cases.programme import urls as programme_urls
-from cases.workbench.views import detail, identity, imports, intake, listing, otp, photos, programme, reports
+from cases.workbench.views import (
+    accountability,
+    detail,
+    identity,
+    imports,
+    intake,
+    listing,
+    orders,
+    otp,
+    photos,
+    programme,
+    progress,
+    reports,
+    spotchecks,
+)
 
 app_name = "workbench"
 
@@ -24,6 +38,20 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/", programme.MeetingDetailView.as_view(), name="meeting"),
     path("meetings/<int:meeting_id>/items/<int:item_id>/done/", programme.CompleteItemView.as_view(),
          name="complete_item"),
+    path("supervision/", orders.OrderListView.as_view(), name="orders"),
+    path("supervision/new/", orders.OrderCreateView.as_view(), name="order_new"),
+    path("supervision/<int:pk>/", orders.OrderDetailView.as_view(), name="order"),
+    path("supervision/<int:pk>/evidence/<int:evidence_id>/", orders.OrderEvidenceView.as_view(),
+         name="order_evidence"),
+    path("accountability/", accountability.RecordListView.as_view(), name="accountability"),
+    path("accountability/new/", accountability.RecordCreateView.as_view(), name="accountability_new"),
+    path("spot-checks/", spotchecks.RoundListView.as_view(), name="spot_checks"),
+    path("spot-checks/<int:pk>/", spotchecks.RoundDetailView.as_view(), name="spot_check_round"),
+    path("reports/", progress.SnapshotListView.as_view(), name="snapshots"),
+    path("reports/exports/", progress.ExportLogView.as_view(), name="export_log"),
+    path("reports/<int:pk>/", progress.SnapshotDetailView.as_view(), name="snapshot"),
+    path("reports/<int:pk>/report.<str:fmt>", progress.SnapshotDownloadView.as_view(), name="snapshot_download"),
+    path("reports/<int:pk>/news/", progress.SnapshotNewsView.as_view(), name="snapshot_news"),
     path("<int:pk>/", detail.CaseDetailView.as_view(), name="detail"),
     path("<int:pk>/act/<slug:name>/", detail.CaseActionView.as_view(), name="act"),
     path("<int:pk>/merge-candidates.json", detail.MergeCandidatesView.as_view(), name="merge_candidates"),

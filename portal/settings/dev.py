@@ -11,6 +11,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 # The demo accounts sign in with a password only on a developer's machine; the
 # production profile (and the test suite) require the second factor.
 PORTAL_REQUIRE_2FA = env.bool("PORTAL_REQUIRE_2FA", default=False)
+# On a developer's machine only: the public OpenStreetMap geocoder for the address search.
+PORTAL_GEOCODER_DOMAIN = env("PORTAL_GEOCODER_DOMAIN", default="nominatim.openstreetmap.org")
 # runserver serves static files from the source folders by their plain names; the hashed
 # names of the manifest storage (production) would need collectstatic after every edit.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}}

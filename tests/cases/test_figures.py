@@ -86,7 +86,8 @@ def test_empty_database_gives_zeros_and_no_rates(db):
     assert snap["tasks"]["total"] == 0 and snap["referrals"]["central"]["received"] == 0
     assert snap["all_cases"]["closure"]["percent"] is None
     assert snap["citizen"]["satisfaction"]["percent"] is None
-    assert snap["supervision"] is None and snap["accountability"] is None
+    assert snap["supervision"]["issued"] == 0 and snap["supervision"]["overdue"] == 0
+    assert snap["accountability"] == {"records": 0, "units": 0, "persons": 0, "by_form": {}, "wording": ""}
 
 
 def _badges(today):

@@ -1,16 +1,14 @@
-"""Rectification tasks, joint meetings and spot checks."""
+"""Rectification tasks and joint meetings (spot checks: tests/cases/supervision)."""
 
 from datetime import date, timedelta
 
 import pytest
 
 from cases import actions, results
-from cases.models import CaseEvent, Milestone, Notification, RectificationTask, SpotCheck
+from cases.models import Milestone, Notification, RectificationTask
 from cases.programme import (
     complete_action_item,
     record_meeting,
-    record_spot_check,
-    sample_spot_checks,
     task_progress,
 )
 from cases.sweep import sweep
@@ -67,19 +65,3 @@ def close_case(case, city, at):
     return results.close(case, city.intake, now=at)
 
 
-def test_spot_check_samples_by_category_and_relapse_reopens(city, new_case):
-    closed = [close_case(new_case(), city, T0) for _ in range(4)]
-    checks = sample_spot_checks("2026年回头看第一轮", share=0.5, actor=city.supervisor, seed=1, now=T0)
-    assert len(checks) == 2 and {c.case for c in checks} <= set(closed)
-    assert sample_spot_checks("2026年回头看第一轮", share=0.9, seed=2, now=T0) == checks  # drawn once per round
-    ok, bad = checks
-    with pytest.raises(NotPermitted):
-        record_spot_check(ok, city.env_handler, "confirmed", "无异味")
-    record_spot_check(ok, city.supervisor, "confirmed", "现场无异味", now=T0)
-    record_spot_check(bad, city.supervisor, "relapse", "夜间再次出现异味", now=T0)
-    bad.case.refresh_from_db()
-    assert bad.case.state == "in_progress" and bad.case.reopen_count == 1
-    reopened = bad.case.events.get(kind="reopened")
-    assert reopened.is_public and "夜间再次出现异味" in reopened.public_text
-    assert SpotCheck.objects.filter(outcome="relapse").count() == 1
-    assert CaseEvent.objects.filter(kind="spot_check_confirmed").count() == 1

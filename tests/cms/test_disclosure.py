@@ -79,3 +79,30 @@ def test_safe_cell():
     assert safe_cell("污水") == "污水"
     assert safe_cell(None) == ""
     assert safe_cell(3) == "3"
+
+
+@pytest.mark.django_db
+def test_accountability_records_fill_the_column_in_the_official_wording(client, tree, referred):
+    from datetime import date
+
+    from cases.supervision.accountability import record_accountability
+
+    b, closed, hidden, _open = referred
+    for unit in ("东湖街道办事处", "某化工有限公司"):
+        record_accountability(referred_supervisor(), unit_name=unit, form="interview", reason="办理不力",
+                              decided_on=date(2026, 3, 1), authority="市督查室", cases=[closed])
+    record_accountability(referred_supervisor(), unit_name="东湖街道办事处", form="admonishment", reason="失职",
+                          decided_on=date(2026, 3, 1), authority="市纪委监委", person_name="王五",
+                          person_post="副主任", cases=[closed, hidden])
+    table = rows(b)
+    assert table[0][6] == "约谈2家单位，问责1人；@对相关责任人约谈"
+    assert table[1][6] == ""  # not public: nothing shown, not even the count
+    html = client.get("/batches/central/3/").content.decode()
+    assert "约谈2家单位，问责1人" in html and "王五" not in html
+
+
+def referred_supervisor():
+    from cases import roles
+    from tests import factories as f
+
+    return f.user(role=roles.SUPERVISOR)

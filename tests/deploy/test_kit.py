@@ -84,7 +84,7 @@ def kit_environment(tmp, s3_endpoint, smtp_port) -> dict:
     env.update({
         # Same keys as this test process, which builds the staff session and reads the data.
         "DJANGO_SECRET_KEY": settings.SECRET_KEY,
-        "FIELD_ENCRYPTION_KEY": settings.FIELD_ENCRYPTION_KEY,
+        "FIELD_ENCRYPTION_KEY": settings.FIELD_ENCRYPTION_KEY or settings.SECRET_KEY,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "REDIS_URL": settings.REDIS_URL,

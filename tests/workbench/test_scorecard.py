@@ -155,4 +155,5 @@ def test_screen_figures_equal_the_export(city, seeded, login):
         assert len(screen_row) == len(export_row)
         assert all(_same_figure(a, b) for a, b in zip(screen_row, export_row, strict=True)), (screen_row, export_row)
     env_row = next(r for r in shown if r[1] == city.env.name)
-    assert env_row[-2] == "2.0" and env_row[-3] == "2"  # average of 3 and 1; two ratings
+    # average of 3 and 1; two ratings (the column after "reopened"; supervision columns follow it)
+    assert env_row[-2] == "2.0" and env_row[11] == "2"

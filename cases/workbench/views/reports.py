@@ -12,7 +12,8 @@ from cases.workbench.exports import xlsx_response
 from cases.workbench.scorecard import METRICS, Period, scorecard
 
 COLUMNS = ["received", "accepted", "accepted_on_time", "closed", "closed_on_time", "overdue_now", "returned",
-           "transferred", "reopened", "satisfaction"]
+           "transferred", "reopened", "satisfaction", "orders_received", "orders_replied_on_time", "spot_checked",
+           "spot_relapsed"]
 
 
 class PeriodForm(forms.Form):

@@ -59,7 +59,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--threads", type=int, default=4)
     p.add_argument("--staff-cases", type=int, help="cases behind the staff list (default 100000)")
-    p.add_argument("--search-docs", type=int, help="news pages and public cases, each (default 5000)")
+    p.add_argument("--search-docs", type=int, help="news pages for the search (default 5000)")
+    p.add_argument("--search-cases", type=int, help="public cases for the search (default 100000)")
     p.add_argument("--sweep-cases", type=int, help="cases for the sweep (default 1000000)")
     p.add_argument("--helpdesk-tickets", type=int, default=10_000)
     p.add_argument("--skip", action="append", default=[], choices=["peers", "sweep", "photo", "search", "staff", "report", "exports"],
@@ -76,6 +77,7 @@ def parse_args() -> argparse.Namespace:
     a.warmup = a.warmup or (0.5 if a.quick else 1.0)
     a.staff_cases = a.staff_cases or (5_000 if a.quick else 100_000)
     a.search_docs = a.search_docs or (1_000 if a.quick else 5_000)
+    a.search_cases = min(a.search_cases or (2_000 if a.quick else 100_000), a.staff_cases)
     a.sweep_cases = a.sweep_cases or (20_000 if a.quick else 1_000_000)
     if a.quick:
         a.helpdesk_tickets = min(a.helpdesk_tickets, 2_000)
@@ -86,7 +88,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def prepare(args: argparse.Namespace, workdir: Path, env: dict[str, str], db: str = "sqlite") -> None:
-    marker = workdir / f"seeded-{args.staff_cases}-{args.search_docs}"
+    marker = workdir / f"seeded-{args.staff_cases}-{args.search_docs}-{args.search_cases}"
     if marker.exists():
         print(f"reusing the seeded database in {workdir}")
         _setup_django(env)
@@ -107,9 +109,10 @@ def prepare(args: argparse.Namespace, workdir: Path, env: dict[str, str], db: st
         seed_cms_demo()
     from bench import seed_volume
 
-    print(f"bulk volume: {args.staff_cases:,} cases, {args.search_docs:,} public cases and news pages …", flush=True)
+    print(f"bulk volume: {args.staff_cases:,} cases ({args.search_cases:,} public), {args.search_docs:,} news pages …",
+          flush=True)
     seed_volume.bulk_cases(args.staff_cases)
-    seed_volume.public_cases(args.search_docs)
+    seed_volume.public_cases(args.search_cases)
     try:
         seed_volume.news_pages(args.search_docs)
     except RuntimeError as exc:
@@ -351,7 +354,7 @@ def run_search(bench: Bench, args: argparse.Namespace, rows: list[Row]) -> None:
     from bench.seed_volume import QUERIES
 
     status = bench.available("/search/?q=" + quote("污水"))
-    name = f"Chinese search over {args.search_docs:,} pages + {args.search_docs:,} cases, p50"
+    name = f"Chinese search over {args.search_docs:,} pages + {args.search_cases:,} public cases, p50"
     if status != 200:
         rows.append(Row(name, "—", verdict="not available", note=f"/search/ HTTP {status}"))
         return

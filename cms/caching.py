@@ -6,6 +6,9 @@ Invalidation, given that `cases` never imports `cms` (ENGINEERING rule 10):
   ``updated_at`` (an index lookup, not a scan). New cases, every transition, the
   sweep's overdue/supervised flags, deadline refreshes and publicity changes all set
   ``updated_at``; so a changed case gives a new key on the very next request.
+* Every transition, intake, sweep and programme change also bumps the shared
+  public-data version (cases.refcache) on commit; it is part of the key as well, so
+  two changes with the same ``updated_at`` (a frozen clock, one timestamp) still show.
 * What bypasses it (a deleted case, an edit of reference data such as a category
   name) is caught by the short timeout, ``DATA_TIMEOUT`` seconds.
 * Page content: a version token bumped by the ``page_published`` and
@@ -25,6 +28,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connections
 
+from cases import refcache
 from cases.models import Case
 
 CONTENT_VERSION_KEY = "cms:content-version"
@@ -90,7 +94,8 @@ def cached(name: str, compute: Callable[[], Any], *parts, timeout: int = DATA_TI
     version = content_version()
     if version == UNAVAILABLE:
         return compute()
-    raw = "|".join([version, case_fingerprint() if case_data else "-", *map(str, parts)])
+    data = f"{case_fingerprint()}:{refcache.version(refcache.PUBLIC_DATA)}" if case_data else "-"
+    raw = "|".join([version, data, *map(str, parts)])
     key = f"cms:{name}:{hashlib.sha1(raw.encode()).hexdigest()}"
     value = cache.get(key)
     if value is not None:

@@ -15,7 +15,10 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 from cms.models import HomePage, StandardPage
 
 HOME_TITLE = "生态环境督察整改"
-EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
+# Editors write and submit pages; the chief editors (group cms.setup.MODERATOR) approve
+# and publish them through the editorial workflow.
+EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
+CHIEF_EDITORS = ("demo_chief_editor",)
 EDITOR_MEDIA_PERMISSIONS = [("wagtailimages", c) for c in ("add_image", "change_image", "choose_image")] + [
     ("wagtaildocs", c) for c in ("add_document", "change_document", "choose_document")]
 
@@ -121,10 +124,12 @@ def ensure_standard_pages(home: HomePage, city: str) -> int:
 
 
 def grant_editor_permissions(editors: Group, home: Page) -> None:
-    """Editors write and publish pages under the home page and manage images and documents."""
+    """Editors write pages under the home page and manage images and documents; publishing
+    (granted by earlier versions of the seed) is the chief editors' step of the workflow."""
     for codename in EDITOR_PAGE_PERMISSIONS:
         permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
         GroupPagePermission.objects.get_or_create(group=editors, page=home, permission=permission)
+    GroupPagePermission.objects.filter(group=editors, permission__codename="publish_page").delete()
     collection = Collection.get_first_root_node()
     for app_label, codename in EDITOR_MEDIA_PERMISSIONS:
         permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
@@ -132,8 +137,20 @@ def grant_editor_permissions(editors: Group, home: Page) -> None:
                                                         permission=permission)
 
 
+def ensure_chief_editors(home: Page) -> None:
+    """The demo's chief editors are moderators of the editorial workflow."""
+    from django.contrib.auth import get_user_model
+
+    from cms.setup import ensure_editorial_workflow, moderator_group
+
+    ensure_editorial_workflow(home)
+    for user in get_user_model().objects.filter(username__in=CHIEF_EDITORS):
+        user.groups.add(moderator_group())
+
+
 def seed_site(city: str, editors: Group) -> dict:
     home = ensure_home(city)
     created = ensure_standard_pages(home, city)
     grant_editor_permissions(editors, home)
+    ensure_chief_editors(home)
     return {"home": home, "pages_created": created}

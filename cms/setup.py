@@ -68,6 +68,10 @@ def _rename_english_names() -> None:
             Task.objects.filter(name=old).update(name=new)
 
 
+def moderator_group() -> Group:
+    return _group(MODERATOR)
+
+
 def _workflow(moderators: Group) -> Workflow:
     _rename_english_names()
     task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()

@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms.search_views import search as site_search
+from cms.search.views import search as site_search
 from portal.health import healthz, livez, readyz
 
 urlpatterns = [

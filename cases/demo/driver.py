@@ -112,7 +112,9 @@ class Driver:
         compose = referral_summary if self.case.batch_id else result_text
         text = compose(self.p.subtype or self.p.root, self.p.root, self.p.verdict, self.p.action_index,
                        self.case.title, dept.name, town.name if town else "")
-        actor = self.w.head_env if dept.code == "env" and self.n % 3 == 0 else self.lead
+        # Where the head approves results, only the head submits them to the intake desk.
+        head_submits = dept.code == "env" and (self.n % 3 == 0 or dept.head_approval_required)
+        actor = self.w.head_env if head_submits else self.lead
         self.case = results.submit_result(self.case, actor, findings=text.findings, reply=text.reply,
                                           public_summary=text.public_summary, now=self.when(step))
 

@@ -28,6 +28,7 @@ DEMO_USERS = {
     "demo_head_env": (roles.HEAD, "env", "赵强"),
     "demo_supervisor": (roles.SUPERVISOR, None, "孙丽"),
     "demo_editor": (roles.EDITOR, None, "周敏"),
+    "demo_chief_editor": (roles.EDITOR, None, "郑洁"),  # also a moderator: approves pages (cms.demo)
     "demo_admin": (roles.ADMINISTRATOR, None, "吴刚"),
 }
 STAFF_NAMES = "黄磊 徐静 马超 罗敏 梁勇 宋洁 郑浩 谢芳 韩冰 唐军 冯雪 于海 董梅 程亮 曹阳 袁媛 邓辉 许可".split()

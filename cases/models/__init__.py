@@ -45,6 +45,7 @@ from .reference import (
     WorkCalendarDay,
     WorkCalendarYear,
 )
+from .review import HeadReview
 from .supervision import (
     AccountabilityForm,
     AccountabilityRecord,
@@ -78,5 +79,5 @@ __all__ = [
     "ReferenceSequence", "ReferralBatch", "ReporterIdentity", "RoutingRule", "SpotCheck", "StaffProfile",
     "TaskHeartbeat", "Township", "WorkCalendarDay", "WorkCalendarYear",
     "EvidenceFile", "MilestoneState", "MilestoneTemplate", "MilestoneTemplateStep", "Objection", "ObjectionState",
-    "ProgressReport", "TaskEvent", "TaskSource", "TaskState", "TaskVerification",
+    "ProgressReport", "TaskEvent", "TaskSource", "TaskState", "TaskVerification", "HeadReview",
 ]

@@ -18,6 +18,7 @@ from cases.models import (
     Clock,
     Department,
     ExtensionRequest,
+    HeadReview,
     ReferralBatch,
     Township,
 )
@@ -38,8 +39,8 @@ LIST_RELATED = ("category", "subcategory", "township", "lead_department", "batch
 
 
 class CaseFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100,
-                        help_text=_("Reference, original code or words from the title or text"))
+    q = forms.CharField(label=_("Search"), required=False, max_length=100, widget=forms.TextInput(
+        attrs={"placeholder": _("Reference, original code or words from the title or text"), "type": "search"}))
     state = forms.ChoiceField(label=_("State"), required=False,
                               choices=[("", _("Any state")), (OPEN, _("Open (not finished)")), *CaseState.choices])
     department = forms.ModelChoiceField(Department.objects.all(), label=_("Lead department"), required=False)
@@ -54,6 +55,7 @@ class CaseFilterForm(forms.Form):
     key_case = forms.BooleanField(label=_("Key cases only"), required=False)
     supervised = forms.BooleanField(label=_("Escalated only"), required=False)
     extension_pending = forms.BooleanField(label=_("Extension request waiting"), required=False)
+    head_review = forms.BooleanField(label=_("Result waiting for the head's approval"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
         ("due", _("Next due, earliest first")), ("-due", _("Next due, latest first")),
         ("-received", _("Received, newest first")), ("received", _("Received, oldest first"))])
@@ -62,6 +64,33 @@ class CaseFilterForm(forms.Form):
                                widget=forms.HiddenInput)
     period_from = forms.DateField(required=False, widget=forms.HiddenInput)
     period_to = forms.DateField(required=False, widget=forms.HiddenInput)
+
+
+# Shown in the filter bar; the others are folded under "More filters".
+COMMON_FILTERS = ("q", "state", "department", "overdue")
+NOT_CHIPS = ("sort", "metric", "period_from", "period_to")
+
+
+def active_filters(form: CaseFilterForm, params) -> list[dict]:
+    """The filters in force as removable chips: text, and the query without that filter."""
+    data = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else {}
+    chips = []
+    for name, value in data.items():
+        if name in NOT_CHIPS or value in (None, "", False):
+            continue
+        field = form[name]
+        kind = form.fields[name]
+        if isinstance(kind, forms.BooleanField):
+            text = str(field.label)
+        else:  # a model choice is the object itself (no query); a plain choice has its label
+            shown = value if isinstance(kind, forms.ModelChoiceField) else dict(getattr(kind, "choices", ())).get(
+                value, value)
+            text = f"{field.label}：{shown}"
+        rest = params.copy()
+        for key in (name, "p"):
+            rest.pop(key, None)
+        chips.append({"text": text, "remove": rest.urlencode()})
+    return chips
 
 
 def bound_filter_form(params) -> CaseFilterForm:
@@ -116,6 +145,8 @@ def _apply(qs: QuerySet, data: dict, now: datetime) -> QuerySet:
     if data.get("extension_pending"):
         qs = qs.filter(Exists(ExtensionRequest.objects.filter(case=OuterRef("pk"),
                                                               state=ExtensionRequest.State.PENDING)))
+    if data.get("head_review"):
+        qs = qs.filter(Exists(HeadReview.objects.filter(case=OuterRef("pk"), state=HeadReview.State.PENDING)))
     if data.get("q"):
         qs = qs.filter(search_q(data["q"]))
     if drill_down:

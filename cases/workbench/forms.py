@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import roles
 from cases.access import visible_cases
 from cases.forms import MultipleFileField
-from cases.models import Case, CaseState, Department, Photo, RectificationTask
+from cases.models import Case, CaseState, Department, HeadReview, Photo, RectificationTask
 from cases.results import REOPEN_KINDS
 from cases.routing import route
 
@@ -111,6 +111,17 @@ class SubmitResultForm(ActionForm):
                               max_length=4000)
 
 
+class ApproveResultForm(SubmitResultForm):
+    """The handler's proposal, which the head may edit before approving it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        review = HeadReview.objects.filter(case=self.case, state=HeadReview.State.PENDING).first()
+        if review is not None:
+            for name in ("findings", "reply", "public_summary", "co_note"):
+                self.fields[name].initial = getattr(review, name)
+
+
 class StageCloseForm(ActionForm):
     task = forms.ModelChoiceField(RectificationTask.objects.filter(verified_at__isnull=True),
                                   label=_("Rectification task that carries on the work"))
@@ -179,7 +190,10 @@ class RevealReporterForm(forms.Form):
 
 
 class BulkDispatchForm(forms.Form):
-    """Cases arrive as "id:version" so each dispatch keeps its own conflict check."""
+    """Cases arrive as "id:version" so each dispatch keeps its own conflict check. The
+    prefix keeps its fields' ids apart from the filter form's on the same page."""
+
+    prefix = "bulk"
 
     cases = forms.Field(widget=forms.MultipleHiddenInput, required=True)
     department = forms.ModelChoiceField(handling_departments(), label=_("Lead department"))

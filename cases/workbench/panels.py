@@ -13,7 +13,7 @@ from wagtail.admin.ui.components import Component
 from cases import roles
 from cases.access import visible_cases
 from cases.dashboard import dashboard_counts
-from cases.models import OPEN_STATES, CaseEvent, CaseState
+from cases.models import OPEN_STATES, CaseEvent, CaseState, HeadReview
 
 ESCALATIONS_SHOWN = 5
 
@@ -40,6 +40,11 @@ def count_items(user, counts: dict) -> list[dict]:
          "url": list_url(state="open", supervised="on", **scope)},
         {"label": _("Open"), "count": counts["open"], "tone": "", "url": list_url(state="open", **scope)},
     ]
+    if roles.has_role(user, roles.HEAD):
+        waiting = HeadReview.objects.filter(department_id=roles.department_id_of(user) or 0,
+                                            state=HeadReview.State.PENDING).count()
+        items.append({"label": _("Waiting for my approval"), "count": waiting, "tone": "warning" if waiting else "",
+                      "url": list_url(state="open", head_review="on", **scope)})
     if roles.has_role(user, roles.INTAKE):
         items += [
             {"label": _("Waiting for dispatch"), "count": counts["waiting_dispatch"], "tone": "",

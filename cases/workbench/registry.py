@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from cases import actions, extensions, results, roles
 from cases.calendar import end_of_day
+from cases.headreview import services as headreview
 from cases.models import Assignment, Case, CaseState, ClockKind, ExtensionRequest
 from cases.workbench import forms as f
 from cases.workbench import services
@@ -37,6 +38,10 @@ class Situation:
         if dept is None:
             return None
         return Assignment.objects.filter(case=self.case, department_id=dept, is_active=True).first()
+
+    @cached_property
+    def head_review_pending(self) -> bool:
+        return headreview.pending_review(self.case) is not None
 
     @cached_property
     def pending_extension(self) -> ExtensionRequest | None:
@@ -102,6 +107,20 @@ def _submit_result(form, case, user):
     return _("The result was submitted for verification.")
 
 
+def _propose_result(form, case, user):
+    cd = form.cleaned_data
+    headreview.propose(case, user, findings=cd["findings"], reply=cd["reply"], public_summary=cd["public_summary"],
+                       co_note=cd["co_note"], expected_version=_v(form))
+    return _("The result was sent to the department head for approval.")
+
+
+def _approve_result(form, case, user):
+    cd = form.cleaned_data
+    headreview.approve(case, user, findings=cd["findings"], reply=cd["reply"], public_summary=cd["public_summary"],
+                       co_note=cd["co_note"], expected_version=_v(form))
+    return _("The result was approved and sent to the intake desk for verification.")
+
+
 def _request_extension(form, case, user):
     cd = form.cleaned_data
     extensions.request_extension(case, user, end_of_day(cd["new_due"]), cd["reason"], cd["public_reason"])
@@ -160,8 +179,16 @@ SPECS: dict[str, ActionSpec] = {s.name: s for s in [
     ActionSpec("submit_part", gettext_lazy("Submit our part"), f.PartForm, lambda s: s.my_part(Assignment.State.ACCEPTED),
                _simple(lambda fm, c, u: results.submit_part(c, u, fm.cleaned_data["contribution"]),
                        gettext_lazy("Your department's part was submitted."))),
-    ActionSpec("submit_result", gettext_lazy("Submit the handling result"), f.SubmitResultForm, _transition("submit_result"),
-               _submit_result),
+    ActionSpec("submit_result", gettext_lazy("Submit the handling result"), f.SubmitResultForm,
+               lambda s: "submit_result" in s.allowed and not s.head_review_pending, _submit_result),
+    ActionSpec("propose_result", gettext_lazy("Submit the result for the head's approval"), f.SubmitResultForm,
+               lambda s: headreview.may_propose(s.user, s.case), _propose_result),
+    ActionSpec("approve_result", gettext_lazy("Approve the result"), f.ApproveResultForm,
+               lambda s: headreview.may_decide(s.user, s.case), _approve_result),
+    ActionSpec("head_send_back", gettext_lazy("Send the result back to the handler"), f.ReasonForm,
+               lambda s: headreview.may_decide(s.user, s.case), _simple(
+                   lambda fm, c, u: headreview.send_back(c, u, fm.cleaned_data["reason"], expected_version=_v(fm)),
+                   gettext_lazy("The result was sent back to the handler.")), danger=True),
     ActionSpec("request_extension", gettext_lazy("Request an extension"), f.ExtensionRequestForm,
                lambda s: s.can_request_extension(), _request_extension),
     ActionSpec("approve_extension", gettext_lazy("Approve the extension"), f.ExtensionDecisionForm,

@@ -103,6 +103,13 @@ class TypicalCasePage(BigramSearchMixin, Page):
     def summary(self) -> str:
         return self.intro or self.search_description
 
+    def bigram_source_text(self) -> str:
+        """The page's text and, while the linked case is public, its reference and
+        original code: a typical case is found by the case it tells about."""
+        text = super().bigram_source_text()
+        case = self.public_case()
+        return text + (f"\n{case.reference} {case.original_code}" if case else "")
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["case"] = self.public_case()

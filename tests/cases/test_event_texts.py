@@ -11,7 +11,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def test_a_case_outside_every_township_says_why_it_needs_dispatch(city, new_case):
-    case = new_case(lat=30.0, lng=110.0)  # far outside both townships
+    case = new_case(lat=36.62, lng=117.05)  # in the city, 2 km north of both townships
     event = CaseEvent.objects.get(case=case, kind="routing_needed")
     assert event.data["reason"] == "no_township"
     assert "no_township" not in event.internal_text and CJK.search(event.internal_text)

@@ -84,8 +84,9 @@ def _check_users_and_site() -> None:
     assert list(Page.objects.filter(depth=2)) == [home.page_ptr], "the stock welcome page is gone"
     assert {p.slug for p in StandardPage.objects.child_of(home)} >= {"how-to-report", "privacy", "about"}
     editor_perms = GroupPagePermission.objects.filter(group__name=roles.EDITOR, page=home.page_ptr)
-    assert set(editor_perms.values_list("permission__codename", flat=True)) == {
-        "add_page", "change_page", "publish_page"}
+    # Editors submit; the chief editor (a moderator) approves and publishes.
+    assert set(editor_perms.values_list("permission__codename", flat=True)) == {"add_page", "change_page"}
+    assert users.get(username="demo_chief_editor").groups.filter(name="moderator").exists()
 
 
 @pytest.mark.django_db

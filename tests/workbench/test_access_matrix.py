@@ -199,7 +199,7 @@ def test_reporter_identity_only_for_the_intake_officer_and_logged(world):
 def test_bulk_dispatch_is_for_intake_only(world, city, new_case):
     waiting = new_case(route=False)
     url = reverse("workbench:bulk_dispatch")
-    data = {"cases": [f"{waiting.pk}:{waiting.version}"], "department": city.water.pk}
+    data = {"bulk-cases": [f"{waiting.pk}:{waiting.version}"], "bulk-department": city.water.pk}
     for role in ("env_handler", "water_handler", "env_head", "supervisor", "editor"):
         assert world["clients"][role].post(url, data).status_code == 403, role
     assert_login_redirect(world["clients"]["anonymous"].post(url, data))

@@ -229,6 +229,25 @@ def test_a_deadline_beyond_the_work_calendar_is_a_message_not_an_error(city, new
     assert "2026" in " ".join(messages_of(response))
 
 
+def test_head_review_on_the_case_page_and_the_dashboard(city, new_case, login):
+    city.env.head_approval_required = True
+    city.env.save()
+    case = actions.accept(new_case(), city.env_handler)
+    handler = login(city.env_handler)
+    page = body_text(handler.get(reverse("workbench:detail", args=[case.pk])))
+    assert 'id="action-propose_result"' in page and 'id="action-submit_result"' not in page
+    assert act(handler, case, "propose_result", findings="核查属实", reply="已整改").status_code == 302
+    head = login(city.env_head)
+    home = body_text(head.get(reverse("wagtailadmin_home")))
+    assert "待我审核" in home and "head_review=on" in home
+    listed = body_text(head.get(reverse("workbench:list") + "?state=open&head_review=on"))
+    assert f'href="/admin/cases/{case.pk}/"' in listed
+    page = body_text(head.get(reverse("workbench:detail", args=[case.pk])))
+    assert 'id="action-approve_result"' in page and "核查属实" in page
+    assert act(head, case, "approve_result", findings="核查属实", reply="已整改，经复查合格").status_code == 302
+    assert fresh(case).state == "pending_review" and fresh(case).reply_text == "已整改，经复查合格"
+
+
 def test_the_public_badge_matches_what_the_tracking_page_shows(city, new_case, login, client):
     """An internal note on a public event ("同意延期。") is labelled internal; an event the
     tracking page does not show is never labelled public."""

@@ -128,8 +128,8 @@ def test_bulk_dispatch_reports_each_case(city, new_case, login):
     first, second = new_case(route=False), new_case(route=False)
     client = login(city.intake)
     response = client.post(reverse("workbench:bulk_dispatch"), {
-        "cases": [f"{first.pk}:{first.version}", f"{second.pk}:{second.version + 5}"],
-        "department": city.water.pk, "back": "state=submitted"})
+        "bulk-cases": [f"{first.pk}:{first.version}", f"{second.pk}:{second.version + 5}"],
+        "bulk-department": city.water.pk, "back": "state=submitted"})
     assert response.status_code == 302 and response["Location"].endswith("?state=submitted")
     assert Case.objects.get(pk=first.pk).lead_department == city.water
     assert Case.objects.get(pk=second.pk).state == "submitted"  # stale version: reported, not dispatched

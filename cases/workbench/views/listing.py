@@ -16,7 +16,7 @@ from cases import roles
 from cases.models import CaseSource, CaseState, ReferralBatch
 from cases.workbench.base import WorkbenchView
 from cases.workbench.exports import xlsx_response
-from cases.workbench.filters import bound_filter_form, filtered_cases
+from cases.workbench.filters import COMMON_FILTERS, active_filters, bound_filter_form, filtered_cases
 from cases.workbench.forms import BulkDispatchForm
 from cases.workbench.services import bulk_dispatch
 
@@ -40,8 +40,11 @@ class CaseListView(WorkbenchView):
         query = request.GET.copy()
         query.pop("p", None)
         is_intake = roles.has_role(request.user, roles.INTAKE)
+        more = [f for f in form.visible_fields() if f.name not in COMMON_FILTERS]
         return self.render({
             "filter_form": form, "page": page, "cases": page.object_list, "query": query.urlencode(),
+            "common_filters": [form[name] for name in COMMON_FILTERS], "more_filters": more,
+            "chips": active_filters(form, query),
             "bulk_form": BulkDispatchForm() if is_intake else None, "now": timezone.now(),
             "show_metric": bool(form.is_valid() and form.cleaned_data.get("metric")),
         })

@@ -26,6 +26,10 @@ TILE_HOST = "tiles.test"
 @pytest.fixture(autouse=True)
 def tile_settings(settings):
     settings.PORTAL_MAP_TILE_URL = f"https://{TILE_HOST}/{{z}}/{{x}}/{{y}}.png"
+    # The settings compute img-src from the tile URL at start-up (as production does).
+    policy = settings.CONTENT_SECURITY_POLICY
+    directives = {**policy["DIRECTIVES"], "img-src": [*policy["DIRECTIVES"]["img-src"], f"https://{TILE_HOST}"]}
+    settings.CONTENT_SECURITY_POLICY = {**policy, "DIRECTIVES": directives}
 
 
 def pytest_collection_modifyitems(items):

@@ -31,6 +31,9 @@ class CasesConfig(AppConfig):
         from portal.logs import connect_signals
 
         connect_signals()  # the request id of log lines, also in the tasks a request queues
+        from portal.admincsp import install_chooser_nonce
+
+        install_chooser_nonce()  # the back office's CSP nonce on Wagtail's chooser scripts
         post_migrate.connect(_role_groups_after_migrate, dispatch_uid="cases-role-groups")
 
         # Cache invalidation only; no business logic lives in signals. Every township edit

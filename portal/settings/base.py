@@ -380,10 +380,13 @@ MIDDLEWARE.insert(0, "portal.logs.RequestIdMiddleware")
 # --- Security headers (public pages; docs/product.md §7) -----------------------------------
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
 INSTALLED_APPS.append("csp")
+# The back office gets its own policy with a per-request nonce (portal/admincsp.py).
+MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "portal.admincsp.AdminCSPMiddleware")
+PORTAL_ADMIN_CSP_PREFIX = "/admin/"
 
 
 CONTENT_SECURITY_POLICY = {
-    # The Wagtail admin ships inline scripts; the public site does not.
+    # The back office has its own policy (portal/admincsp.py); the public site has no inline script.
     "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],

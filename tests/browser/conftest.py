@@ -26,6 +26,10 @@ TILE_HOST = "tiles.test"
 @pytest.fixture(autouse=True)
 def tile_settings(settings):
     settings.PORTAL_MAP_TILE_URL = f"https://{TILE_HOST}/{{z}}/{{x}}/{{y}}.png"
+    # The settings compute img-src from the tile URL at start-up (as production does).
+    policy = settings.CONTENT_SECURITY_POLICY
+    directives = {**policy["DIRECTIVES"], "img-src": [*policy["DIRECTIVES"]["img-src"], f"https://{TILE_HOST}"]}
+    settings.CONTENT_SECURITY_POLICY = {**policy, "DIRECTIVES": directives}
 
 
 def pytest_collection_modifyitems(items):
@@ -74,9 +78,16 @@ def browser_page(playwright_browser, live_server):
     page = context.new_page()
     page.set_default_timeout(15000)
     page.external_requests = external
+    # Every page, public or back office, works under its Content-Security-Policy: a
+    # blocked script, style or request shows as a console error (portal/admincsp.py).
+    violations: list[str] = []
+    page.on("console", lambda msg: violations.append(f"{page.url}: {msg.text[:120]}")
+            if msg.type == "error" and "Content Security Policy" in msg.text else None)
+    page.csp_violations = violations
     yield page
     context.close()
     assert not external, f"requests left the local server: {external[:5]}"
+    assert not violations, f"Content-Security-Policy violations: {violations[:5]}"
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:

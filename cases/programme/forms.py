@@ -101,6 +101,13 @@ class ScheduleChooseForm(forms.Form):
 class ScheduleRowForm(forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=200)
     due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    department = forms.ModelChoiceField(Department.objects.none(), label=_("Reporting department"), required=False,
+                                        help_text=_("Empty: the lead department."))
+
+    def __init__(self, *args, task=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if task is not None:  # the lead department or one of the co-departments
+            self.fields["department"].queryset = task.co_departments.all()
 
 
 ScheduleFormSet = forms.formset_factory(ScheduleRowForm, extra=0, min_num=1, validate_min=True, max_num=30)

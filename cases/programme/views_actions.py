@@ -162,16 +162,17 @@ class ScheduleView(ProgrammeView):
                 context["problem"] = str(exc)
             else:
                 context["notes"] = [p.note for p in plan if p.note]
-                context["formset"] = ScheduleFormSet(prefix="s", initial=[
+                context["formset"] = ScheduleFormSet(prefix="s", form_kwargs={"task": self.task}, initial=[
                     {"title": p.title, "due_date": p.due_date} for p in plan])
         return self.render(context)
 
     def post(self, request, task_id):
         self.task = task_for(request.user, task_id)
-        formset = ScheduleFormSet(request.POST, prefix="s")
+        formset = ScheduleFormSet(request.POST, prefix="s", form_kwargs={"task": self.task})
         context = {"task": self.task, "choose": ScheduleChooseForm(), "formset": formset, "problem": ""}
         if formset.is_valid():
-            dates = [(f.cleaned_data["title"], f.cleaned_data["due_date"]) for f in formset
+            dates = [(f.cleaned_data["title"], f.cleaned_data["due_date"], f.cleaned_data.get("department"))
+                     for f in formset
                      if f.cleaned_data.get("title")]
             try:
                 with transaction.atomic():

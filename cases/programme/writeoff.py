@@ -24,7 +24,15 @@ from django.utils.translation import gettext_lazy
 from cases import refcache, roles
 from cases.calendar import CalendarNotCovered, load_calendar, local_date
 from cases.lifecycle import NotPermitted, WorkflowError, guarded_transition
-from cases.models import MilestoneState, Objection, ObjectionState, RectificationTask, TaskVerification
+from cases.models import (
+    Department,
+    MilestoneState,
+    Notification,
+    Objection,
+    ObjectionState,
+    RectificationTask,
+    TaskVerification,
+)
 from cases.workflow import require
 
 from .access import department_part, require_office
@@ -118,7 +126,19 @@ def file_objection(task, text: str, contact: str = "", *, now: datetime | None =
         objection = Objection.objects.create(task=current, text=text[:4000], contact=contact[:200], received_at=now)
         record_task_event(current.pk, "objection", None, now, text=_("An objection was received."),
                           data={"objection": objection.pk})
+        _tell_office(current, objection, now)
     return objection
+
+
+def _tell_office(task, objection: Objection, now: datetime) -> None:
+    """An e-mail to the rectification office (outbox row, sent by the worker): an objection
+    must be decided before the task can be written off."""
+    subject = _("Objection to the write-off of task %(number)s. %(title)s") % {"number": task.number,
+                                                                               "title": task.title}
+    for dept in Department.objects.filter(kind=Department.Kind.OFFICE, is_active=True).exclude(email=""):
+        Notification.objects.get_or_create(idempotency_key=f"objection:{objection.pk}:{dept.pk}", defaults={
+            "channel": Notification.Channel.EMAIL, "recipient": dept.email, "audience": f"department:{dept.pk}",
+            "template": "programme_objection", "subject": subject[:200], "body": subject, "next_attempt_at": now})
 
 
 def decide_objection(objection: Objection, actor, uphold: bool, note: str, *,

@@ -118,6 +118,11 @@ def test_programme_journey(browser_page, live_server, city, tree):  # noqa: F811
     assert task.state == "notice"
     page.goto(f"{base}/tasks/notices/")
     assert "城区黑臭水体整治" in page.content()
+    shot(page, "notices")
+    page.goto(f"{base}/tasks/task/{task.number}/objection/")
+    shot(page, "objection")
+    page.goto(f"{base}/admin/cases/tasks/")
+    shot(page, "task-list")
 
     # The notice period passes without objection; the office writes the task off.
     RectificationTask.objects.filter(pk=task.pk).update(notice_ends_on=timezone.localdate() - timedelta(days=1))

@@ -143,9 +143,12 @@ def test_office_creates_and_schedules_a_task_through_the_forms(city, office, log
                    "s-2-due_date": "2026-10-13"}
         holiday = client.post(url, confirm)
         assert holiday.status_code == 400 and not task.milestones.exists()
-        assert client.post(url, {**confirm, "s-1-due_date": "2026-10-10"}).status_code == 302
-    assert list(task.milestones.values_list("due_date", flat=True)) == [
-        date(2026, 5, 6), date(2026, 10, 10), date(2026, 10, 13)]
+        assert client.post(url, {**confirm, "s-1-due_date": "2026-10-10", "s-2-department": city.build.pk}
+                           ).status_code == 400  # not a co-department of the task
+        assert client.post(url, {**confirm, "s-1-due_date": "2026-10-10", "s-2-department": city.water.pk}
+                           ).status_code == 302
+    assert list(task.milestones.values_list("due_date", "department")) == [
+        (date(2026, 5, 6), None), (date(2026, 10, 10), None), (date(2026, 10, 13), city.water.pk)]
 
 
 def test_department_reports_progress_with_a_photo_and_a_pdf(city, office, world):

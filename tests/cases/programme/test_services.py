@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from cases.lifecycle import ConflictError, ForbiddenTransition, MissingReason, NotPermitted, WorkflowError
-from cases.models import Milestone, Objection, RectificationTask, TaskEvent, TaskState
+from cases.models import Milestone, Notification, Objection, RectificationTask, TaskEvent, TaskState
 from cases.programme import ledger, progress, reopen_task, task_progress, writeoff, written_off_tasks
 from tests.cases.programme.conftest import T0, at, in_notice, scheduled_task, task_input
 
@@ -122,6 +122,7 @@ def test_notice_period_objections_and_write_off(city, office):
     assert task.state == TaskState.NOTICE
     assert (task.notice_started_on, task.notice_ends_on) == (date(2026, 3, 16), date(2026, 3, 23))  # 5 working days
     objection = writeoff.file_objection(task, "河道仍有异味", now=at("2026-03-18"))
+    assert Notification.objects.get(template="programme_objection").audience == f"department:{city.desk.pk}"
     with pytest.raises(WorkflowError, match="notice period"):
         writeoff.write_off(task, office, now=at("2026-03-23"))
     with pytest.raises(WorkflowError, match="objection"):

@@ -14,5 +14,7 @@ def test_submit_and_route_query_budget(city, new_case):
     with CaptureQueriesContext(connection) as ctx:
         result = submit_case(report, ReporterInput(phone="13800138000"), now=T0)
     assert result.case.state == "assigned"
-    # One transaction: BEGIN … COMMIT with the routing in a savepoint (4 of these).
-    assert len(ctx.captured_queries) <= 33, len(ctx.captured_queries)
+    # One transaction: BEGIN … COMMIT with the routing in a savepoint (4 of these). 34 since the
+    # assignment got a version of its own; the reporter identity is still read twice (once for the
+    # receipt, once for the routing message) — a known saving left for later.
+    assert len(ctx.captured_queries) <= 34, len(ctx.captured_queries)

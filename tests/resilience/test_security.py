@@ -76,7 +76,9 @@ print(json.dumps({
 def test_production_profile_sends_hsts_behind_the_tls_proxy(tmp_path):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.production",
            "DJANGO_SECRET_KEY": "x" * 60, "DJANGO_ALLOWED_HOSTS": "testserver",
-           "SQLITE_PATH": str(tmp_path / "empty.sqlite3"), "LOG_LEVEL": "CRITICAL"}
+           "SQLITE_PATH": str(tmp_path / "empty.sqlite3"), "LOG_LEVEL": "CRITICAL",
+           # The production profile refuses to start without these (docs/security.md).
+           "FIELD_ENCRYPTION_KEY": "k" * 44, "EMAIL_HOST": "smtp.example.org", "SMS_BACKEND": "off"}
     for name in ("DATABASE_URL", "REDIS_URL", "DJANGO_SECURE_SSL_REDIRECT", "DJANGO_HSTS_SECONDS", "DJANGO_DEBUG"):
         env.pop(name, None)
     proc = subprocess.run([sys.executable, "-c", PRODUCTION_PROBE], cwd=ROOT, env=env, capture_output=True,

@@ -2,6 +2,7 @@
 
 import pytest
 
+from cases.intake import IntakeError
 from cases.models import CaseState
 from cases.routing import choose_rule, invalidate_township_index, locate_township, route
 from tests import factories as f
@@ -75,9 +76,13 @@ def test_submission_routes_or_waits_for_dispatch(city, new_case):
     waiting = new_case(category=city.noise, lng=117.15)
     assert waiting.state == CaseState.SUBMITTED and waiting.lead_department is None
     assert waiting.events.get(kind="routing_needed").data["reason"] == "no_rule"
-    outside = new_case(category=city.air, lng=118.5)
+    # Outside every township but inside the service area's margin: the dispatch desk decides.
+    outside = new_case(category=city.air, lng=117.22)
     assert outside.state == CaseState.SUBMITTED and outside.township is None
     assert outside.events.get(kind="routing_needed").data["reason"] == "no_township"
+    with pytest.raises(IntakeError) as refused:  # far outside the city: refused on every channel
+        new_case(category=city.air, lng=118.5)
+    assert refused.value.code == "outside_service_area"
 
 
 def test_a_crash_in_routing_never_loses_the_report(city, new_case, monkeypatch, caplog):

@@ -127,5 +127,7 @@ def point_in(boundary: dict, rng: random.Random) -> tuple[float, float]:
 
 
 def point_outside(rng: random.Random) -> tuple[float, float]:
-    """A pin east of the city: no township covers it, so the dispatch desk routes it."""
-    return round(rng.uniform(36.55, 36.75), 6), round(rng.uniform(117.45, 117.55), 6)
+    """A pin just east of the city's last township, inside the service area's margin
+    (PORTAL_SERVICE_AREA_MARGIN_KM): intake takes it, no township covers it, so the dispatch
+    desk routes it. Farther out, intake would refuse the report on every channel."""
+    return round(rng.uniform(36.55, 36.75), 6), round(rng.uniform(EAST + 0.01, EAST + 0.04), 6)

@@ -129,7 +129,7 @@ class CaseSource:
         terms = self.query.terms
         rows = [record(row) for row in self.cases.values(*PUBLIC_VALUES)[offset:offset + limit]]
         return [Result(self.kind, excerpt(f"{r['reference']} {r['category']}", terms + self.query.identifiers),
-                       self.cases_url, excerpt(" ".join(filter(None, [r["summary"], r["result"]])), terms),
+                       self.cases_url, excerpt(r["summary"] or "", terms),  # the reply is never public
                        [r["status"], r["township"], r["received"]]) for r in rows]
 
 

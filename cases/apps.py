@@ -31,7 +31,7 @@ class CasesConfig(AppConfig):
         from portal.logs import connect_signals
 
         connect_signals()  # the request id of log lines, also in the tasks a request queues
-        from portal.admincsp import install_chooser_nonce
+        from portal.admincsp import install_chooser_nonce  # patches Wagtail's widgets: needs the registry
 
         install_chooser_nonce()  # the back office's CSP nonce on Wagtail's chooser scripts
         post_migrate.connect(_role_groups_after_migrate, dispatch_uid="cases-role-groups")

@@ -13,6 +13,8 @@ from contextvars import ContextVar
 
 from django.conf import settings
 
+from portal.csp import tile_sources
+
 _nonce: ContextVar[str] = ContextVar("admin_csp_nonce", default="")
 HEADER = "Content-Security-Policy"
 
@@ -22,8 +24,6 @@ def current_nonce() -> str:
 
 
 def admin_policy(nonce: str) -> str:
-    from cases.views.common import tile_sources
-
     tiles = " ".join(tile_sources(settings.PORTAL_MAP_TILE_URL))
     directives = {
         "default-src": "'self'",
@@ -63,6 +63,7 @@ def install_chooser_nonce() -> None:
     """Wagtail's chooser widgets (page, image, document, snippet) write their init script
     inline from Python (BaseChooser.render); give that one trusted script the nonce.
     Only the script Wagtail itself appends is touched, never HTML built from user input."""
+    # Imported when called from CasesConfig.ready(): Wagtail's widgets need the app registry.
     from django.utils.safestring import mark_safe
     from wagtail.admin.widgets.chooser import BaseChooser
 

@@ -99,14 +99,18 @@ def site_home(title="首页", slug="home"):
     Wagtail's initial migration leaves a placeholder page with the slug "home";
     it is removed so the portal's home page can take its place.
     """
-    from wagtail.models import Page, Site
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale, Page, Site
 
     from cms.models import HomePage
 
     existing = HomePage.objects.first()
     if existing:
         return existing
-    # A transactional test before this one may have flushed the tree Wagtail's migration made.
+    # A transactional test before this one may have flushed the rows Wagtail's migrations made
+    # (the default locale and the root page).
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
     root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
     Page.objects.filter(depth=2, slug=slug).exclude(content_type__model="homepage").delete()
     home = root.add_child(instance=HomePage(title=title, slug=slug))

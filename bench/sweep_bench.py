@@ -95,8 +95,8 @@ def _seed_clocks(n: int, far: datetime) -> None:
 
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(
-            "INSERT INTO cases_assignment (case_id, department_id, role, state, assigned_at, contribution, is_active)"
-            " SELECT id, lead_department_id, 'lead', 'accepted', %s, '', true FROM cases_case"
+            "INSERT INTO cases_assignment (case_id, department_id, role, state, assigned_at, contribution, is_active,"
+            " version) SELECT id, lead_department_id, 'lead', 'accepted', %s, '', true, 0 FROM cases_case"
             " WHERE state IN ('in_progress', 'assigned')", [NOW - timedelta(days=30)])
         cur.execute(
             "INSERT INTO cases_clock (case_id, assignment_id, kind, started_at, due_at, warn_at, escalate_at,"

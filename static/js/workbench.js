@@ -4,16 +4,14 @@
 (function () {
   "use strict";
 
-  function initMap() {
+  function initMap() {  // the case's WGS-84 point, drawn by the shared module (static/js/portal_map.js)
     var el = document.getElementById("case-map");
-    if (!el || !window.L) { return; }
-    var lat = parseFloat(el.dataset.lat), lng = parseFloat(el.dataset.lng);
-    var map = window.L.map(el).setView([lat, lng], 15);
-    window.L.tileLayer(el.dataset.tiles, {
-      subdomains: el.dataset.subdomains, attribution: el.dataset.attribution,
-      key: el.dataset.key, tk: el.dataset.key, maxZoom: 18
-    }).addTo(map);
-    window.L.marker([lat, lng]).addTo(map);
+    var settings = el && document.getElementById(el.dataset.mapSettings);
+    if (!settings || !window.L || !window.PortalMap) { return; }
+    var view = window.PortalMap.create(el, JSON.parse(settings.textContent));
+    var at = view.latLng(el.dataset.lat, el.dataset.lng);
+    view.map.setView(at, 15);
+    window.L.marker(at).addTo(view.map);
   }
 
   function initMergeSearch() {

@@ -29,7 +29,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
     "wagtail.sites",
-    "wagtail.users",
+    "cases.staffnames.apps.StaffUsersAppConfig",  # wagtail.users with one full-name field
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

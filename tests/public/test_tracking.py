@@ -25,7 +25,7 @@ def filed(city, now, **kw):
 
 
 def closed(city, case, at):
-    city.env_handler.first_name, city.env_handler.last_name = "科长", "赵"
+    city.env_handler.first_name = "赵科长"
     city.env_handler.save()
     actions.accept(case, city.env_handler, now=at - 3 * H)
     workflow.add_note(case, city.env_handler, "内部备注：联系了企业法人", now=at - 3 * H)

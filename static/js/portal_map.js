@@ -75,7 +75,7 @@
     var L = window.L;
     options = options || {};
     var crs = settings.tiles ? settings.crs : "wgs84";
-    var map = L.map(el, { scrollWheelZoom: options.scrollWheelZoom === true });
+    var map = L.map(el, { scrollWheelZoom: options.scrollWheelZoom === true, keyboard: options.keyboard !== false });
     map.attributionControl.setPrefix("Leaflet");  // plain text: no flag icon, no outside link
     var handle = {
       map: map, crs: crs,
@@ -128,9 +128,21 @@
       .catch(function () { return null; /* a map without outlines still takes a pin */ });
   }
 
+  /* A small map of one stored (WGS-84) point: the workbench case page, the tracking page.
+   * `el` carries data-lat, data-lng and data-map-settings (the id of the settings' JSON). */
+  function point(el, options) {
+    var node = el && document.getElementById(el.dataset.mapSettings);
+    if (!node || !window.L) { return null; }
+    var view = create(el, JSON.parse(node.textContent), options);
+    var at = view.latLng(el.dataset.lat, el.dataset.lng);
+    view.map.setView(at, 15);
+    window.L.marker(at, { keyboard: !options || options.keyboard !== false }).addTo(view.map);
+    return view;
+  }
+
   var maps = [];  // every map on the page, for the browser tests and the console
   window.PortalMap = {
-    create: create, maps: maps, toDisplay: toDisplay, toWgs: toWgs,
+    create: create, point: point, maps: maps, toDisplay: toDisplay, toWgs: toWgs,
     convert: { wgsToGcj: wgsToGcj, gcjToWgs: gcjToWgs, wgsToBd: wgsToBd, bdToWgs: bdToWgs, gcjToBd: gcjToBd }
   };
 }());

@@ -5,13 +5,7 @@
   "use strict";
 
   function initMap() {  // the case's WGS-84 point, drawn by the shared module (static/js/portal_map.js)
-    var el = document.getElementById("case-map");
-    var settings = el && document.getElementById(el.dataset.mapSettings);
-    if (!settings || !window.L || !window.PortalMap) { return; }
-    var view = window.PortalMap.create(el, JSON.parse(settings.textContent));
-    var at = view.latLng(el.dataset.lat, el.dataset.lng);
-    view.map.setView(at, 15);
-    window.L.marker(at).addTo(view.map);
+    if (window.PortalMap) { window.PortalMap.point(document.getElementById("case-map")); }
   }
 
   function initMergeSearch() {

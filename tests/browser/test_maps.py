@@ -73,7 +73,15 @@ def staff_case(city):  # noqa: F811
         group.permissions.add(access)
     return submit_case(ReportInput(category=city.air, description="夜间有刺鼻气味，疑似化工厂偷排",
                                    latitude=WGS_POINT[0], longitude=WGS_POINT[1], location_source="pin"),
-                       ReporterInput(name="张三", phone="13800138000"), route=False).case
+                       ReporterInput(name="张三", phone="13800138000"), route=False)
+
+
+def open_tracking(page, base, filed):
+    page.goto(f"{base}/track/")
+    page.fill("#id_reference", filed.case.reference)
+    page.fill("#id_access_code", filed.access_code)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
 
 
 def marker_latlng(page) -> list[float]:
@@ -93,10 +101,14 @@ def test_without_a_tile_server_every_map_draws_the_townships(browser_page, live_
     township_paths(page)
     expect(page.locator("#map-notice")).to_contain_text("乡镇")
 
-    case = staff_case(city)
+    filed = staff_case(city)
+    open_tracking(page, base, filed)
+    township_paths(page)
+    expect(page.locator("#track-map .leaflet-marker-icon")).to_have_count(1)
+
     page.set_viewport_size({"width": 1280, "height": 900})
     browser_login(page, base, city.intake)
-    page.goto(f"{base}/admin/cases/{case.pk}/")
+    page.goto(f"{base}/admin/cases/{filed.case.pk}/")
     township_paths(page)
     expect(page.locator("#case-map .leaflet-marker-icon")).to_have_count(1)
     assert marker_latlng(page) == pytest.approx(list(WGS_POINT), abs=1e-9)  # no tiles: no datum shift

@@ -10,6 +10,7 @@ from wagtail.search import index
 
 from cms.fragments import deferred
 from cms.home import home_context
+from cms.slugs import ReadableSlugMixin
 
 from .search import BigramSearchMixin
 
@@ -30,7 +31,7 @@ def report_url() -> str:
     return "/report/"
 
 
-class HomePage(BigramSearchMixin, Page):
+class HomePage(ReadableSlugMixin, BigramSearchMixin, Page):
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -50,7 +51,7 @@ class HomePage(BigramSearchMixin, Page):
         return context
 
 
-class StandardPage(BigramSearchMixin, Page):
+class StandardPage(ReadableSlugMixin, BigramSearchMixin, Page):
     body = RichTextField(_("body"))
     updated = models.DateField(_("last reviewed"), null=True, blank=True)
 

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ('cases', '0011_assignment_version'),
+        ('cases', '0012_staff_full_names'),
     ]
 
     operations = [

@@ -136,7 +136,11 @@ def prepare(n: int, database_url: str) -> Path:
             shutil.rmtree(workdir, ignore_errors=True)
             shutil.copytree(base, workdir)
             (workdir / "seeded").unlink()
-    os.environ.update(env_for(workdir, database_url))
+    env = env_for(workdir, database_url)
+    # A reused folder gets this checkout's migrations and static files.
+    common.manage(env, "migrate", "--noinput", "-v0")
+    common.manage(env, "collectstatic", "--noinput", "-v0")
+    os.environ.update(env)
     import django
 
     django.setup()

@@ -3,6 +3,8 @@ store (``?_r=n``, as the benchmark's "render" figures use) still renders the pag
 its expensive computed block comes from the fragment cache; every write a reader could
 notice shows in the fragment on the next request."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -42,10 +44,10 @@ def test_a_second_render_reads_the_expensive_block_from_its_fragment(client, tre
     central = batch()
     close_case(referral(city, central), city)
     task(1, city.env)
-    render(client, "/")  # per-process routing and section menu
+    render(client, "/about/")  # per-process routing and the section menu
     first, first_queries = render(client, path)
     second, second_queries = render(client, path)
-    assert second.content.decode().replace("_r=", "") == first.content.decode().replace("_r=", "")
+    assert re.sub(r"_r=\d+", "", second.content.decode()) == re.sub(r"_r=\d+", "", first.content.decode())
     assert second_queries < first_queries, (first_queries, second_queries)
     assert second_queries <= 2, second_queries  # the case fingerprint; at most one page lookup
 
@@ -82,7 +84,7 @@ def test_a_task_written_off_shows_in_the_fragments_on_the_next_render(client, tr
         RectificationTask.objects.filter(pk=done.pk).update(state="notice", notice_ends_on="2026-01-05")
         write_off(done, f.user("office", roles.OFFICE))
     assert shown(render(client, "/")[0])["tasks.completed"] == "1"
-    assert shown(render(client, "/tasks/")[0])["tasks.status.completed"] == "1"
+    assert shown(render(client, "/tasks/")[0])["tasks.status.done"] == "1"
 
 
 def test_a_published_news_page_shows_in_the_list_fragment_on_the_next_render(client, tree):
@@ -98,7 +100,7 @@ def test_filters_and_page_numbers_have_their_own_fragments(client, tree, city):
     central = batch()
     close_case(referral(city, central), city)
     all_cases = render(client, "/cases/")[0].content.decode()
-    none_open = render(client, "/cases/?state=in_progress")[0].content.decode()
+    none_open = render(client, "/cases/?state=open")[0].content.decode()
     assert shown(render(client, "/cases/")[0])["public_cases"] == "1"
     assert all_cases.count('class="case-item"') == 1 and none_open.count('class="case-item"') == 0
 
@@ -106,9 +108,10 @@ def test_filters_and_page_numbers_have_their_own_fragments(client, tree, city):
 def test_without_the_cache_server_every_fragment_is_rendered(client, tree, city, monkeypatch):
     central = batch()
     close_case(referral(city, central), city)
+    render(client, "/batches/")
+    _, from_fragment = render(client, "/batches/")
     monkeypatch.setattr(fragments, "versions", lambda: (UNAVAILABLE, 0))
     monkeypatch.setattr("cms.pagecache.versions", lambda: (UNAVAILABLE, 0))
-    first, first_queries = render(client, "/batches/")
-    second, second_queries = render(client, "/batches/")
-    assert shown(second)["batch.central.1.closed"] == "1"
-    assert second_queries == first_queries
+    rendered, queries = render(client, "/batches/")
+    assert shown(rendered)["batch.central.1.closed"] == "1"
+    assert queries > from_fragment

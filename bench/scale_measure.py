@@ -166,19 +166,12 @@ def _ok(response):
 def sweep_figure(n: int, ref: float) -> str:
     from django.utils import timezone
 
-    from bench.sweep_bench import make_crossings
+    from bench.sweep_bench import timed_sweep
     from cases.sweep import sweep
 
     now = timezone.now()
     sweep(now=now)  # settle the synthetic cases' own overdue flags first (not timed)
-    crossing = max(1, n // 100)
-    samples = []
-    for _ in range(3):
-        make_crossings(crossing)
-        t = time.perf_counter()
-        counts = sweep(now=now)
-        samples.append(time.perf_counter() - t)
-    took = statistics.median(samples)
+    took, counts = timed_sweep(max(1, n // 100), now)
     return f"{took:.2f} s ({counts.get('warning', 0):,} warnings) = {took / ref:.0f}× COUNT(*)"
 
 

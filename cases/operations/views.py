@@ -44,7 +44,10 @@ class SecondFactorListView(OperatorView):
 
     def get(self, request):
         search = request.GET.get("q", "")[:100]
-        return self.render({"accounts": accounts.staff_accounts(search)[:200], "search": search})
+        rows = list(accounts.staff_accounts(search)[:200])
+        for account in rows:
+            account.role_labels = [str(roles.ROLE_LABELS.get(g.name, g.name)) for g in account.groups.all()]
+        return self.render({"accounts": rows, "search": search})
 
 
 class SecondFactorResetView(OperatorView):

@@ -83,7 +83,7 @@ def _operations_items():
 def register_operations_menu():
     # Administrators only (the items' role check); Wagtail hides a submenu with no item shown.
     return SubmenuMenuItem(pgettext_lazy("menu", "Operations"), Menu(items=_operations_items()),
-                           name="operations", icon_name="cogs", order=9000)
+                           name="operations", icon_name="tasks", order=9000)
 
 
 @hooks.register("register_account_menu_item")

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from cases import roles
 from cases.access import can_see_reporter, visible_cases
 from cases.models import Assignment, Case, CaseEvent, Clock, ExtensionRequest, Photo, SupervisionOrder
+from cases.staffnames.names import display_name
 from cases.workbench import forms as f
 from cases.workbench.registry import Situation, available_specs, build_form
 
@@ -68,7 +69,7 @@ def event_rows(case: Case) -> list[dict]:
     events = CaseEvent.objects.filter(case=case).select_related("actor", "actor_department").order_by(
         "created_at", "pk")
     return [{"event": e, "label": EVENT_LABELS.get(e.kind, e.kind),
-             "actor": (e.actor.get_full_name() or e.actor.get_username()) if e.actor else _("Reporter or system")}
+             "actor": display_name(e.actor) if e.actor else _("Reporter or system")}
             for e in events]
 
 

@@ -24,6 +24,7 @@ from cms.page_context import (
     public_cases_context,
 )
 from cms.public_cases import CaseFilter, csv_export, township_outlines
+from cms.slugs import ReadableSlugMixin
 
 from .search import BigramSearchMixin
 
@@ -31,7 +32,7 @@ HOME_ONLY = ["cms.HomePage"]
 PER_PAGE = 20
 
 
-class TransparencyPage(RoutablePageMixin, BigramSearchMixin, Page):
+class TransparencyPage(RoutablePageMixin, ReadableSlugMixin, BigramSearchMixin, Page):
     """Shared shape: an introduction, a single instance under the home page.
 
     Sub-URLs end with a slash and have no dots (Wagtail's page URL pattern): the

@@ -29,7 +29,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
     "wagtail.sites",
-    "wagtail.users",
+    "cases.staffnames.apps.StaffUsersAppConfig",  # wagtail.users with one full-name field
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -289,6 +289,8 @@ PORTAL_MAX_REQUEST_BYTES = env.int("PORTAL_MAX_REQUEST_BYTES", default=100 * 102
 # --- Wagtail ---------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "生态环境督察整改平台"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://localhost:8000")
+# The public site's address, for links in messages sent from tasks (no request there).
+PORTAL_PUBLIC_BASE_URL = env("PORTAL_PUBLIC_BASE_URL", default=WAGTAILADMIN_BASE_URL)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_USER_LOGIN_FORM = "cases.workbench.login.StaffLoginForm"

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0011_assignment_version'),
+        ('cases', '0012_staff_full_names'),
     ]
 
     operations = [

@@ -53,7 +53,7 @@ def test_a_right_answer_files_the_report_and_holds_it_for_the_intake_desk(client
     case = Case.objects.get()
     assert case.state == "submitted" and not case.assignments.exists()  # not routed
     event = CaseEvent.objects.get(case=case, kind="routing_needed")
-    assert event.data == {"reason": "simple_check"} and "without JavaScript" in event.internal_text
+    assert event.data == {"reason": "simple_check"} and "JavaScript" in event.internal_text  # stored in the site language
 
 
 def test_a_wrong_or_missing_answer_is_refused_next_to_the_question(client, city):
@@ -94,7 +94,7 @@ def test_the_stricter_limit_counts_every_attempt_per_address(client, city, setti
 
 def test_the_limit_for_all_clients_together_bounds_the_review_queue(client, city, settings):
     settings.PORTAL_RATELIMIT_SUBMIT_SIMPLE_ALL = "2/h"
-    keys = ["0b7f8a1c-2a55-4e0c-9d4e-7a0b8e2f1c3%d" % i for i in range(3)]
+    keys = [f"0b7f8a1c-2a55-4e0c-9d4e-7a0b8e2f1c3{i}" for i in range(3)]
     statuses = [post_simple(client, city, key=key, REMOTE_ADDR=f"198.51.100.{i}").status_code
                 for i, key in enumerate(keys)]
     assert statuses == [302, 302, 429] and Case.objects.count() == 2

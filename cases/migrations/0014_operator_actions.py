@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0011_assignment_version'),
+        ('cases', '0013_photo_client_sha256'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

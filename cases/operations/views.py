@@ -144,8 +144,7 @@ class IdentityLogView(OperatorView):
     per_page = 50
 
     def get(self, request):
-        form = identitylog.IdentityLogFilter(request.GET or None)
-        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        form, data = identitylog.filter_from(request.GET)
         page = Paginator(identitylog.entries(data), self.per_page).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
@@ -154,8 +153,7 @@ class IdentityLogView(OperatorView):
 
 class IdentityLogExportView(OperatorView):
     def get(self, request, fmt):
-        form = identitylog.IdentityLogFilter(request.GET or None)
-        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        _form, data = identitylog.filter_from(request.GET)
         rows = identitylog.entries(data)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         name = f"identity-access-log-{stamp}.{fmt}"

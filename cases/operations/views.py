@@ -122,7 +122,7 @@ class FailedWorkView(OperatorView):
         for row in messages_:
             row.error = retry.message_error(row)
         return self.render({"tasks": tasks, "failed_messages": messages_, "results": results,
-                            "bulk_limit": retry.BULK_LIMIT})
+                            "bulk_limit": retry.BULK_LIMIT, "recent": retry.recent_task_retries()})
 
     def post(self, request):
         if request.POST.get("scope") == "all":

@@ -78,7 +78,7 @@
     var map = L.map(el, { scrollWheelZoom: options.scrollWheelZoom === true, keyboard: options.keyboard !== false });
     map.attributionControl.setPrefix("Leaflet");  // plain text: no flag icon, no outside link
     var handle = {
-      map: map, crs: crs,
+      map: map, crs: crs, tiles: !!settings.tiles,
       latLng: function (lat, lng) { var p = toDisplay(crs, lat, lng); return L.latLng(p[0], p[1]); },
       wgs: function (latlng) { var p = toWgs(crs, latlng.lat, latlng.lng); return { lat: p[0], lng: p[1] }; }
     };
@@ -135,7 +135,7 @@
     if (!node || !window.L) { return null; }
     var view = create(el, JSON.parse(node.textContent), options);
     var at = view.latLng(el.dataset.lat, el.dataset.lng);
-    view.map.setView(at, 15);
+    view.map.setView(at, view.tiles ? 15 : 12);  // on outlines only, show the township's edges
     window.L.marker(at, { keyboard: !options || options.keyboard !== false }).addTo(view.map);
     return view;
   }

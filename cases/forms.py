@@ -16,6 +16,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 
 from cases import captcha, geo, refcache
 from cases.duplicates import category_label
+from cases.form_a11y import AccessibleFormMixin
 from cases.intake import ReporterInput, ReportInput
 from cases.models import Category, Feedback, LocationSource
 from cases.reportform import claims, kept, simplecheck
@@ -25,32 +26,6 @@ PIN_SOURCES = [(s, s) for s in (LocationSource.PIN, LocationSource.DEVICE, Locat
                                 LocationSource.GEOCODER)]
 phone_validator = RegexValidator(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$",
                                  _("Enter a phone number of digits only, e.g. 13800138000."))
-
-
-class AccessibleFormMixin:
-    """Hints and errors are tied to their input (aria-describedby, aria-invalid)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.mark_errors()
-
-    def full_clean(self):
-        super().full_clean()
-        self.mark_errors()
-
-    def mark_errors(self):
-        errors = self._errors or {}  # never trigger validation from here
-        for name, field in self.fields.items():
-            attrs = field.widget.attrs
-            attrs.pop("aria-invalid", None)
-            ids = [f"{self.auto_id % name}_hint"] if field.help_text else []
-            if name in errors:
-                ids.append(f"{self.auto_id % name}_error")
-                attrs["aria-invalid"] = "true"
-            if ids:
-                attrs["aria-describedby"] = " ".join(ids)
-            else:
-                attrs.pop("aria-describedby", None)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -7,6 +7,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cases.maps.views import townships_geojson
 from cases.staffnames.views import StaffAccountView
 from cms.search.views import search as site_search
 from portal.health import healthz, livez, readyz
@@ -24,6 +25,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap),
     path("open311/v2/", include("cases.api.urls")),
+    path("maps/townships.geojson", townships_geojson, name="map_townships"),
 ]
 
 if settings.PORTAL_BENCH_REFERENCE_VIEWS:

@@ -23,7 +23,7 @@ from cms.page_context import (
     ledger_context,
     public_cases_context,
 )
-from cms.public_cases import CaseFilter, csv_export, township_outlines
+from cms.public_cases import CaseFilter, csv_export
 from cms.slugs import ReadableSlugMixin
 
 from .search import BigramSearchMixin
@@ -157,7 +157,3 @@ class PublicCaseIndexPage(TransparencyPage):
     @path("geojson/", name="geojson")
     def geojson_route(self, request):
         return geojson_response(request)
-
-    @path("townships/", name="townships")
-    def townships_route(self, request):
-        return JsonResponse(township_outlines(), content_type="application/geo+json")

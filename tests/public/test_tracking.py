@@ -3,8 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import formats, timezone, translation
 
 from cases import actions, extensions, results, workflow
 from cases.intake import ReporterInput, ReportInput, submit_case
@@ -93,8 +92,8 @@ def test_an_approved_extension_is_shown_with_its_reason(client, city, now):
     look_up(client, case.reference, code)
     page = client.get(f"/en/track/{case.reference}/").content.decode()
     assert "The deadline was extended." in page and "需要第三方监测报告" in page and "等待监测报告" not in page
-    with translation.override("en"):
-        assert date_format(timezone.localtime(clock.due_at + 10 * D).date(), "DATE_FORMAT") in page
+    with translation.override("en"):  # the new due date, as the page words it
+        assert formats.date_format(timezone.localtime(clock.due_at + 10 * D).date(), "DATE_FORMAT") in page
     assert "is handling your report" in page
 
 

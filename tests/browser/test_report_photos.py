@@ -9,11 +9,12 @@ import re
 
 import pytest
 from django.core.cache import caches
-from PIL import ExifTags, Image, TiffImagePlugin
+from PIL import Image
 from playwright.sync_api import expect
 
 from cases.models import Case, CaseEvent, Photo
 from tests.browser.conftest import TILE, TILE_HOST
+from tests.browser.test_citizen_journey import gps_exif
 from tests.browser.test_screen_layout import OVERLAPS, SIZES, WIDER_THAN_PAGE, shot_dir
 from tests.cases.conftest import city  # noqa: F401
 
@@ -32,15 +33,8 @@ def light_settings(settings):
 
 def camera_jpeg(path, size=(1800, 1200), gps=True) -> bytes:
     """A noisy photo (so it is large, as a camera's is) with the GPS of the east township."""
-    exif = Image.Exif()
-    if gps:
-        ifd = exif.get_ifd(ExifTags.IFD.GPSInfo)
-        ifd[ExifTags.GPS.GPSLatitudeRef] = "N"
-        ifd[ExifTags.GPS.GPSLatitude] = tuple(TiffImagePlugin.IFDRational(v, 1) for v in (36, 33, 0))
-        ifd[ExifTags.GPS.GPSLongitudeRef] = "E"
-        ifd[ExifTags.GPS.GPSLongitude] = tuple(TiffImagePlugin.IFDRational(v, 1) for v in (117, 3, 0))
     buf = io.BytesIO()
-    Image.effect_noise(size, 60).convert("RGB").save(buf, "JPEG", quality=92, exif=exif)
+    Image.effect_noise(size, 60).convert("RGB").save(buf, "JPEG", quality=92, exif=gps_exif(gps))
     path.write_bytes(buf.getvalue())
     return buf.getvalue()
 

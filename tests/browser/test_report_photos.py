@@ -113,7 +113,8 @@ def test_photos_are_kept_after_a_server_side_error(browser_page, live_server, ci
     assert photo.original_sha256 == photo.client_sha256 == hashlib.sha256(original).hexdigest()
 
 
-def test_the_pin_outside_the_city_is_said_as_soon_as_it_is_placed(browser_page, live_server, city):  # noqa: F811
+def test_the_pin_outside_the_city_is_said_as_soon_as_it_is_placed(browser_page, live_server, city,  # noqa: F811
+                                                                   tmp_path):
     page = browser_page
     page.goto(f"{live_server.url}/en/report/")
     warning = page.locator("#pin-outside")
@@ -126,8 +127,20 @@ def test_the_pin_outside_the_city_is_said_as_soon_as_it_is_placed(browser_page, 
     the_map.click(position={"x": 8, "y": 8})  # far to the north-west of the city
     expect(warning).to_be_visible()
     expect(warning).to_contain_text("This place is outside")
+    expect(page.locator("#map-status")).to_have_text("")  # no "the pin is set" beside the warning
+    page.locator("#location").screenshot(path=str(shot_dir(tmp_path) / "report-pin-outside-phone.png"))
     the_map.click(position={"x": box["width"] / 2, "y": box["height"] / 2})  # the middle: the city
     expect(warning).to_be_hidden()
+
+
+def test_a_refusal_before_the_form_shows_the_servers_page(browser_page, live_server, city, settings):  # noqa: F811
+    page = browser_page
+    page.goto(f"{live_server.url}/en/report/")
+    fill_text(page)
+    settings.PORTAL_RATELIMIT_SUBMIT = "0/h"  # the next POST is over the form's limit
+    page.click("#submit-report")
+    expect(page.locator("main")).to_contain_text("Too many requests from your connection")
+    assert not Case.objects.exists()
 
 
 def nojs_context(playwright_browser, live_server, size="phone"):

@@ -21,7 +21,7 @@ from cases.fields import decrypt, encrypt
 from cases.forms import FollowForm, ReportForm
 from cases.intake import IntakeError, SubmitResult, submit_case
 from cases.models import Case
-from cases.photos import PhotoError, process_photo
+from cases.photos import PhotoError, check_photo
 from cases.views.common import allow_tiles, client_ip, map_config
 from cases.views.track import remember_case
 from cases.workflow import WorkflowError
@@ -75,7 +75,7 @@ def _already_filed(token: str) -> bool:
 def _submit(form: ReportForm) -> SubmitResult | None:
     photos = form.cleaned_data["photos"]
     try:
-        return submit_case(form.report_input(), form.reporter_input(), photos)
+        return submit_case(form.report_input(), form.reporter_input(), photos, defer=True)
     except PhotoError as exc:
         form.add_error("photos", _photo_message(photos, exc))
     except IntakeError as exc:
@@ -99,7 +99,7 @@ def _photo_message(photos, exc: PhotoError) -> str:
         return exc.message
     for upload in photos:
         try:
-            process_photo(upload)
+            check_photo(upload)
         except PhotoError as own:
             return f"{upload.name}: {own.message}"
     return exc.message

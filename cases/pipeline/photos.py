@@ -84,6 +84,10 @@ def _finish(photo: Photo, image: bytes, thumb: bytes, width: int, height: int, n
     except WorkflowError:
         discard_files(written)  # another run finished it first
         return None
+    except OSError:  # storage full or unreachable: the photo stays pending for the schedule
+        discard_files(written)
+        log.exception("could not store the copies of photo %s; left for the intake schedule", photo.pk)
+        return None
     except BaseException:
         discard_files(written)
         raise

@@ -20,5 +20,7 @@ urlpatterns = [
     path("track/<str:reference>/feedback", track.feedback, name="track_feedback"),
     path("track/<str:reference>/review", track.review, name="track_review"),
     path("track/<str:reference>/forget", track.forget, name="track_forget"),
+    path("track/<str:reference>/photo/<int:photo_id>/<str:variant>", track.photo, name="track_photo"),
+    path("track/rate/<str:token>/", track.rate, name="track_rate"),
     path("privacy/", public.privacy, name="privacy"),
 ]

@@ -1,13 +1,13 @@
 """Context builders for the transparency pages and the open data responses.
 Thin: parse the query, call one data function, hand the result to a template."""
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from cases import figures, refcache
+from cases.maps.config import map_settings
 from cases.models import Department
 from cases.programme import STATUS_LABELS
 from cms import disclosure, gantt, ledger
@@ -79,9 +79,7 @@ def public_cases_context(page, request) -> dict:
         "records": [record(row) for row in page_obj.object_list],
         "csv_url": page.url + page.reverse_subpage("csv") + suffix,
         "geojson_url": page.url + page.reverse_subpage("geojson") + suffix,
-        "townships_url": page.url + page.reverse_subpage("townships"),
-        "tile_url": settings.PORTAL_MAP_TILE_URL, "tile_key": settings.PORTAL_MAP_TILE_KEY,
-        "tile_subdomains": settings.PORTAL_MAP_TILE_SUBDOMAINS, "attribution": settings.PORTAL_MAP_ATTRIBUTION,
+        "map_settings": map_settings(),
     }
 
 

@@ -149,8 +149,3 @@ def filter_options() -> dict:
         "years": public_years(),
     }
 
-
-def township_outlines() -> dict:
-    features = [{"type": "Feature", "properties": {"name": name}, "geometry": boundary}
-                for name, boundary in Township.objects.values_list("name", "boundary") if boundary]
-    return {"type": "FeatureCollection", "features": features}

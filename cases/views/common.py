@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
-from cases import geo
+from cases.maps.config import map_settings
 from portal.clientip import client_ip, ratelimit_key
 from portal.csp import tile_sources
 
@@ -58,13 +58,9 @@ def allow_tiles(response):
 
 
 def map_config() -> dict:
-    """What static/js/report.js needs: tiles, map start view, endpoints, texts."""
-    box = geo.city_bbox()
+    """What static/js/report.js needs: the shared map settings, endpoints, texts."""
     return {
-        "tiles": {"url": settings.PORTAL_MAP_TILE_URL, "key": settings.PORTAL_MAP_TILE_KEY,
-                  "subdomains": settings.PORTAL_MAP_TILE_SUBDOMAINS, "attribution": settings.PORTAL_MAP_ATTRIBUTION},
-        "crs": settings.PORTAL_MAP_CRS,
-        "bounds": [[box[0], box[1]], [box[2], box[3]]] if box else None,
+        "map": map_settings(),
         "urls": {"geocode": reverse("report_geocode"), "nearby": reverse("report_nearby"),
                  "photoGps": reverse("report_photo_gps"), "follow": reverse("report_follow")},
         "altchaWorkers": {"pbkdf2": static("vendor/altcha/workers/pbkdf2.js"),
@@ -97,6 +93,6 @@ def _js_texts() -> dict:
         "received": _("received %(date)s"),
         "waitCaptcha": _("One moment: the anti-robot check is finishing. Your report is sent as soon as it is "
                          "done."),
-        "noTiles": _("The map background is not available. You can still place the pin, use your location or "
-                     "search for an address."),
+        "noTiles": _("No street map is configured: the map shows the township boundaries. You can still place "
+                     "the pin, use your location or search for an address."),
     }

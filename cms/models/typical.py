@@ -13,6 +13,7 @@ from wagtail.search import index
 
 from cases.models import CaseState
 from cms.blocks import BodyBlock
+from cms.slugs import ReadableSlugMixin
 
 from .search import BigramSearchMixin
 
@@ -32,7 +33,7 @@ class TypicalCasePageForm(WagtailAdminPageForm):
             field.queryset = field.queryset.filter(Q(is_public=True) | current).order_by("-closed_at")
 
 
-class TypicalCaseIndexPage(BigramSearchMixin, Page):
+class TypicalCaseIndexPage(ReadableSlugMixin, BigramSearchMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -56,7 +57,7 @@ class TypicalCaseIndexPage(BigramSearchMixin, Page):
         return context
 
 
-class TypicalCasePage(BigramSearchMixin, Page):
+class TypicalCasePage(ReadableSlugMixin, BigramSearchMixin, Page):
     intro = models.TextField(_("summary"), max_length=300, blank=True)
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
     before_image = models.ForeignKey("wagtailimages.Image", verbose_name=_("photo before"), null=True,

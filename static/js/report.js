@@ -15,6 +15,7 @@
   var T = config.text;
   var els = form.elements;
   var map = null;
+  var view = null;  // PortalMap handle: WGS-84 <-> the tiles' datum (static/js/portal_map.js)
   var marker = null;
   var nearbyTimer = null;
 
@@ -63,48 +64,46 @@
     });
   }
 
-  /* --- Map and pin --- */
-  function setPin(lat, lng, source, crs, quiet) {
+  /* --- Map and pin: the form always carries WGS-84; the marker is drawn in the tiles' datum --- */
+  function setPin(lat, lng, source, quiet) {
     els.latitude.value = Number(lat).toFixed(6);
     els.longitude.value = Number(lng).toFixed(6);
-    els.crs.value = crs;
+    els.crs.value = "wgs84";
     els.location_source.value = source;
     if (map) {
       if (!marker) {
-        marker = L.marker([lat, lng], { draggable: true, keyboard: true, autoPan: true,
-                                        title: T.pinSet, alt: T.pinSet }).addTo(map);
+        marker = L.marker(view.latLng(lat, lng), { draggable: true, keyboard: true, autoPan: true,
+                                                   title: T.pinSet, alt: T.pinSet }).addTo(map);
         marker.on("dragend", function () {
-          var p = marker.getLatLng();
-          setPin(p.lat, p.lng, "pin", config.crs);
+          var p = view.wgs(marker.getLatLng());
+          setPin(p.lat, p.lng, "pin");
         });
       } else {
-        marker.setLatLng([lat, lng]);
+        marker.setLatLng(view.latLng(lat, lng));
       }
     }
     if (!quiet) { setStatus(T.pinSet); }
     scheduleNearby();
   }
+  function showOnMap(lat, lng) { if (map) { map.setView(view.latLng(lat, lng), 16); } }
   function initMap() {
     var box = byId("map");
-    if (!box || !window.L) { return; }
-    map = L.map(box, { scrollWheelZoom: false });
-    map.attributionControl.setPrefix("Leaflet");  // plain text: no flag icon, no outside link
-    if (config.bounds) { map.fitBounds(config.bounds); } else { map.setView([35.0, 105.0], 4); }
-    if (config.tiles.url) {
-      L.tileLayer(config.tiles.url, { subdomains: config.tiles.subdomains, attribution: config.tiles.attribution,
-                                      key: config.tiles.key, tk: config.tiles.key, maxZoom: 18 }).addTo(map);
-    } else {
+    if (!box || !window.L || !window.PortalMap) { return; }
+    view = window.PortalMap.create(box, config.map);
+    map = view.map;
+    if (!config.map.tiles) {
       var notice = byId("map-notice");
       notice.textContent = T.noTiles;
       notice.hidden = false;
     }
-    map.on("click", function (e) { setPin(e.latlng.lat, e.latlng.lng, "pin", config.crs); });
+    map.on("click", function (e) { var p = view.wgs(e.latlng); setPin(p.lat, p.lng, "pin"); });
     if (els.latitude.value && els.longitude.value) {  // the form came back with an error
       var lat = parseFloat(els.latitude.value);
       var lng = parseFloat(els.longitude.value);
       if (isFinite(lat) && isFinite(lng)) {
-        setPin(lat, lng, els.location_source.value || "pin", els.crs.value || "wgs84", true);
-        map.setView([lat, lng], 16);
+        var wgs = window.PortalMap.toWgs(els.crs.value || "wgs84", lat, lng);
+        setPin(wgs[0], wgs[1], els.location_source.value || "pin", true);
+        showOnMap(wgs[0], wgs[1]);
       }
     }
   }
@@ -112,14 +111,14 @@
     if (!navigator.geolocation) { setStatus(T.locateFailed); return; }
     setStatus(T.locating);
     navigator.geolocation.getCurrentPosition(function (pos) {
-      setPin(pos.coords.latitude, pos.coords.longitude, "device", "wgs84");
-      if (map) { map.setView([pos.coords.latitude, pos.coords.longitude], 16); }
+      setPin(pos.coords.latitude, pos.coords.longitude, "device");
+      showOnMap(pos.coords.latitude, pos.coords.longitude);
     }, function () { setStatus(T.locateFailed); }, { enableHighAccuracy: true, timeout: 15000 });
   }
   function pinCentre() {
     if (!map) { return; }
-    var c = map.getCenter();
-    setPin(c.lat, c.lng, "pin", config.crs);
+    var c = view.wgs(map.getCenter());
+    setPin(c.lat, c.lng, "pin");
   }
 
   /* --- Address search (server side, rate-limited, cached) --- */
@@ -138,8 +137,8 @@
       data.results.forEach(function (place) {
         var button = el("button", { type: "button", "class": "button button--secondary" }, place.label);
         button.addEventListener("click", function () {
-          setPin(place.lat, place.lng, "geocoder", "wgs84");
-          if (map) { map.setView([place.lat, place.lng], 16); }
+          setPin(place.lat, place.lng, "geocoder");
+          showOnMap(place.lat, place.lng);
           if (!els.address.value) { els.address.value = place.label.slice(0, 300); }
           results.textContent = "";
         });
@@ -189,8 +188,8 @@
     var yes = el("button", { type: "button", "class": "button button--secondary" }, T.usePhotoGps);
     var no = el("button", { type: "button", "class": "button button--link" }, T.ignore);
     yes.addEventListener("click", function () {
-      setPin(lat, lng, "photo", "wgs84");
-      if (map) { map.setView([lat, lng], 16); }
+      setPin(lat, lng, "photo");
+      showOnMap(lat, lng);
       box.textContent = "";
       setStatus(T.pinSet);
     });

@@ -4,16 +4,8 @@
 (function () {
   "use strict";
 
-  function initMap() {
-    var el = document.getElementById("case-map");
-    if (!el || !window.L) { return; }
-    var lat = parseFloat(el.dataset.lat), lng = parseFloat(el.dataset.lng);
-    var map = window.L.map(el).setView([lat, lng], 15);
-    window.L.tileLayer(el.dataset.tiles, {
-      subdomains: el.dataset.subdomains, attribution: el.dataset.attribution,
-      key: el.dataset.key, tk: el.dataset.key, maxZoom: 18
-    }).addTo(map);
-    window.L.marker([lat, lng]).addTo(map);
+  function initMap() {  // the case's WGS-84 point, drawn by the shared module (static/js/portal_map.js)
+    if (window.PortalMap) { window.PortalMap.point(document.getElementById("case-map")); }
   }
 
   function initMergeSearch() {

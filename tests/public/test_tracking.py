@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from cases import actions, extensions, results, workflow
 from cases.intake import ReporterInput, ReportInput, submit_case
@@ -25,7 +25,7 @@ def filed(city, now, **kw):
 
 
 def closed(city, case, at):
-    city.env_handler.first_name, city.env_handler.last_name = "科长", "赵"
+    city.env_handler.first_name = "赵科长"
     city.env_handler.save()
     actions.accept(case, city.env_handler, now=at - 3 * H)
     workflow.add_note(case, city.env_handler, "内部备注：联系了企业法人", now=at - 3 * H)
@@ -92,7 +92,8 @@ def test_an_approved_extension_is_shown_with_its_reason(client, city, now):
     look_up(client, case.reference, code)
     page = client.get(f"/en/track/{case.reference}/").content.decode()
     assert "The deadline was extended." in page and "需要第三方监测报告" in page and "等待监测报告" not in page
-    assert timezone.localtime(clock.due_at + 10 * D).date().isoformat() in page
+    with translation.override("en"):  # the new due date, as the page words it
+        assert formats.date_format(timezone.localtime(clock.due_at + 10 * D).date(), "DATE_FORMAT") in page
     assert "is handling your report" in page
 
 

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ('cases', '0011_assignment_version'),
+        ('cases', '0012_staff_full_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,5 +1,5 @@
 """Small JSON endpoints behind the report form's JavaScript: proof-of-work
-challenge, address search, similar cases nearby, GPS in a photo. None of them
+challenge, address search, similar cases nearby, the service area, GPS in a photo. None of them
 stores anything."""
 
 from django import forms
@@ -54,6 +54,27 @@ def nearby(request):
     lat, lng = geo.to_wgs84(data["lat"], data["lng"], data.get("crs") or "wgs84")
     cases = nearby_open_cases(data["category"], lat, lng)
     return JsonResponse({"ok": True, "cases": [c.as_dict() for c in cases]})
+
+
+class PointQuery(forms.Form):
+    lat = forms.FloatField(min_value=-90, max_value=90)
+    lng = forms.FloatField(min_value=-180, max_value=180)
+    crs = forms.ChoiceField(choices=[(c, c) for c in geo.CRS_CHOICES], required=False)
+
+
+@require_GET
+def service_area(request):
+    """Whether a pin is inside the city, asked as soon as it is placed (the same rule
+    intake applies on sending, cases.geo.service_area). Says nothing about cases."""
+    if rate_limited(request, "lookup"):
+        return too_many(request, json=True)
+    query = PointQuery(request.GET)
+    if not query.is_valid():
+        return json_failure(_("The location is not a valid coordinate. Please place the pin again."), status=400)
+    data = query.cleaned_data
+    lat, lng = geo.to_wgs84(data["lat"], data["lng"], data.get("crs") or "wgs84")
+    outside = geo.service_area(lat, lng) == geo.OUTSIDE
+    return JsonResponse({"ok": True, "outside": outside, "message": geo.outside_message() if outside else ""})
 
 
 @limit_before_parsing("lookup", json=True)

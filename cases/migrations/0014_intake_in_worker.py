@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ('cases', '0012_staff_full_names'),
+        ('cases', '0013_photo_client_sha256'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

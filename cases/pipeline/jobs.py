@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 from django_q import tasks as q_tasks
+from django_q.conf import Conf
 
 from cases.actions import auto_route
 from cases.calendar import CalendarNotCovered, load_calendar
@@ -64,9 +65,18 @@ def route_quietly(case: Case, now: datetime) -> Case:
 
 
 def enqueue_on_commit(case: Case, notification_ids: list[int]) -> None:
-    """One broker write after the report commits: the receipt and the rest of intake."""
+    """One task for the receipt and the rest of intake, visible to the worker once the
+    report commits."""
     ids = [pk for pk in notification_ids if pk is not None]
-    transaction.on_commit(lambda: _enqueue(case.pk, ids), robust=True)
+    if Conf.ORM == "default" and not Conf.SYNC:
+        # The ORM broker's queue is a table of this database: the task row commits with the
+        # report or not at all, in the report's transaction — on SQLite one write
+        # transaction per report instead of two (the worker reads committed rows only). In a
+        # savepoint: a failed queue insert must not fail the report (the schedule covers it).
+        with transaction.atomic():
+            _enqueue(case.pk, ids)
+    else:
+        transaction.on_commit(lambda: _enqueue(case.pk, ids), robust=True)
 
 
 def _enqueue(case_id: int, notification_ids: list[int]) -> None:

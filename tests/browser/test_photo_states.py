@@ -59,3 +59,6 @@ def test_the_case_page_shows_photos_being_processed_and_failed(browser_page, liv
     assert photos.nth(2).locator("[role=status]").is_visible()
     assert photos.nth(2).locator("img").count() == 0  # no broken image while it is processed
     check(page, "case-page-photo-states", size, shot_dir(tmp_path))
+    section = page.locator("section[aria-labelledby=photos-heading]")
+    section.scroll_into_view_if_needed()
+    section.screenshot(path=str(shot_dir(tmp_path) / f"case-page-photos-{size}.png"))

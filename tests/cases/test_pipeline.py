@@ -5,6 +5,9 @@ import io
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction as django_transaction
+from django_q.conf import Conf
+from django_q.models import OrmQ
 from PIL import Image
 
 from cases import tasks
@@ -121,3 +124,18 @@ def test_a_photo_is_processed_once_and_leaves_one_set_of_files(city, new_case, s
     photo.refresh_from_db()
     stored = [p for p in settings.PRIVATE_MEDIA_ROOT.rglob("*") if p.is_file()]
     assert sorted(str(p.relative_to(settings.PRIVATE_MEDIA_ROOT)) for p in stored) == sorted(_files(photo))
+
+
+def test_with_the_database_broker_the_task_is_written_in_the_reports_transaction(city, new_case, monkeypatch):
+    """One write transaction per report on SQLite: the queue row commits with the report."""
+    monkeypatch.setattr(Conf, "SYNC", False)
+    monkeypatch.setattr(Conf, "ORM", "default")
+    new_case()
+    before = OrmQ.objects.count()
+    with django_transaction.atomic():
+        case = _receive(city)
+        assert OrmQ.objects.count() == before + 1  # already written, before the commit
+        after_commit = [func.__qualname__ for _, func, _ in django_transaction.get_connection().run_on_commit]
+        assert not [name for name in after_commit if "enqueue_on_commit" in name]  # nothing left for after it
+    task = OrmQ.objects.order_by("-pk").first().task
+    assert task["func"] == "cases.tasks.finish_intake" and task["args"][0] == case.pk

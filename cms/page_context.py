@@ -12,7 +12,15 @@ from cases.models import Department
 from cases.programme import STATUS_LABELS
 from cms import disclosure, gantt, ledger
 from cms.caching import cached
-from cms.public_cases import CaseFilter, filter_options, geojson, public_count, public_rows, record
+from cms.public_cases import (
+    CaseFilter,
+    filter_options,
+    geojson,
+    public_count,
+    public_rows,
+    record,
+    with_date_texts,
+)
 
 PER_PAGE = 20
 
@@ -76,7 +84,7 @@ def public_cases_context(page, request) -> dict:
         "filter": case_filter, "query": query, "page_obj": page_obj,
         "options": cached("case-filter-options", filter_options, get_language(),
                           refcache.version(refcache.PUBLIC_DATA)),
-        "records": [record(row) for row in page_obj.object_list],
+        "records": [with_date_texts(record(row)) for row in page_obj.object_list],
         "csv_url": page.url + page.reverse_subpage("csv") + suffix,
         "geojson_url": page.url + page.reverse_subpage("geojson") + suffix,
         "map_settings": map_settings(),

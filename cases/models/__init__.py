@@ -12,6 +12,7 @@ from .case import (
     ReferenceSequence,
     ReporterIdentity,
 )
+from .operations import OperatorAction
 from .programme import (
     ActionItem,
     JointMeeting,
@@ -75,7 +76,8 @@ __all__ = [
     "ActionItem", "ApiClient", "Assignment", "Case", "CaseEvent",
     "CaseSource", "CaseState", "Category", "Clock", "ClockKind", "DayUnit", "DeadlinePolicy",
     "DeadlineSetting", "Department", "ExtensionRequest", "Feedback", "IdentityAccessLog", "ImportJob", "IntakeJob",
-    "JointMeeting", "LocationSource", "Milestone", "Notification", "Photo", "PhotoState", "RectificationTask",
+    "JointMeeting", "LocationSource", "Milestone", "Notification", "OperatorAction", "Photo", "PhotoState",
+    "RectificationTask",
     "ReferenceSequence", "ReferralBatch", "ReporterIdentity", "RoutingRule", "SpotCheck", "StaffProfile",
     "TaskHeartbeat", "Township", "WorkCalendarDay", "WorkCalendarYear",
     "EvidenceFile", "MilestoneState", "MilestoneTemplate", "MilestoneTemplateStep", "Objection", "ObjectionState",

@@ -60,3 +60,11 @@ def figure(value, name: str):
     if value is None:
         return format_html('<data class="figure" value="" data-figure="{}">—</data>', name)
     return format_html('<data class="figure" value="{}" data-figure="{}">{}</data>', value, name, value)
+
+
+@register.simple_tag
+def content_lang() -> str:
+    """` lang="zh-Hans"` on published content (titles, bodies, menus) when the reader is on
+    the English interface: the content is Chinese only (docs/public-site.md, "English")."""
+    language = translation.get_language() or ""
+    return "" if language.startswith("zh") else format_html(' lang="{}"', "zh-Hans")

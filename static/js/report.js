@@ -91,7 +91,11 @@
   function initMap() {
     var box = byId("map");
     if (!box || !window.L || !window.PortalMap) { return; }
-    view = window.PortalMap.create(box, config.map);
+    view = window.PortalMap.create(box, config.map, {
+      onTownships: function (outlines) {  // outlines only: show the townships, not the margin around them
+        if (!config.map.tiles && !marker && outlines.getBounds().isValid()) { map.fitBounds(outlines.getBounds()); }
+      }
+    });
     map = view.map;
     if (!config.map.tiles) {
       var notice = byId("map-notice");

@@ -216,6 +216,8 @@
         if (!box || !area.ok) { return; }
         box.textContent = area.outside ? area.message : "";
         box.hidden = !area.outside;
+        var status = byId("map-status");
+        if (area.outside && status) { status.textContent = ""; }  // not "the pin is set" beside the warning
       }).catch(function () { /* the server says it on sending */ });
     }, 250);
   }

@@ -9,11 +9,12 @@ import re
 
 import pytest
 from django.core.cache import caches
-from PIL import ExifTags, Image, TiffImagePlugin
+from PIL import Image
 from playwright.sync_api import expect
 
 from cases.models import Case, CaseEvent, Photo
 from tests.browser.conftest import TILE, TILE_HOST
+from tests.browser.test_citizen_journey import gps_exif
 from tests.browser.test_screen_layout import OVERLAPS, SIZES, WIDER_THAN_PAGE, shot_dir
 from tests.cases.conftest import city  # noqa: F401
 
@@ -32,15 +33,8 @@ def light_settings(settings):
 
 def camera_jpeg(path, size=(1800, 1200), gps=True) -> bytes:
     """A noisy photo (so it is large, as a camera's is) with the GPS of the east township."""
-    exif = Image.Exif()
-    if gps:
-        ifd = exif.get_ifd(ExifTags.IFD.GPSInfo)
-        ifd[ExifTags.GPS.GPSLatitudeRef] = "N"
-        ifd[ExifTags.GPS.GPSLatitude] = tuple(TiffImagePlugin.IFDRational(v, 1) for v in (36, 33, 0))
-        ifd[ExifTags.GPS.GPSLongitudeRef] = "E"
-        ifd[ExifTags.GPS.GPSLongitude] = tuple(TiffImagePlugin.IFDRational(v, 1) for v in (117, 3, 0))
     buf = io.BytesIO()
-    Image.effect_noise(size, 60).convert("RGB").save(buf, "JPEG", quality=92, exif=exif)
+    Image.effect_noise(size, 60).convert("RGB").save(buf, "JPEG", quality=92, exif=gps_exif(gps))
     path.write_bytes(buf.getvalue())
     return buf.getvalue()
 
@@ -119,7 +113,8 @@ def test_photos_are_kept_after_a_server_side_error(browser_page, live_server, ci
     assert photo.original_sha256 == photo.client_sha256 == hashlib.sha256(original).hexdigest()
 
 
-def test_the_pin_outside_the_city_is_said_as_soon_as_it_is_placed(browser_page, live_server, city):  # noqa: F811
+def test_the_pin_outside_the_city_is_said_as_soon_as_it_is_placed(browser_page, live_server, city,  # noqa: F811
+                                                                   tmp_path):
     page = browser_page
     page.goto(f"{live_server.url}/en/report/")
     warning = page.locator("#pin-outside")
@@ -132,8 +127,20 @@ def test_the_pin_outside_the_city_is_said_as_soon_as_it_is_placed(browser_page, 
     the_map.click(position={"x": 8, "y": 8})  # far to the north-west of the city
     expect(warning).to_be_visible()
     expect(warning).to_contain_text("This place is outside")
+    expect(page.locator("#map-status")).to_have_text("")  # no "the pin is set" beside the warning
+    page.locator("#location").screenshot(path=str(shot_dir(tmp_path) / "report-pin-outside-phone.png"))
     the_map.click(position={"x": box["width"] / 2, "y": box["height"] / 2})  # the middle: the city
     expect(warning).to_be_hidden()
+
+
+def test_a_refusal_before_the_form_shows_the_servers_page(browser_page, live_server, city, settings):  # noqa: F811
+    page = browser_page
+    page.goto(f"{live_server.url}/en/report/")
+    fill_text(page)
+    settings.PORTAL_RATELIMIT_SUBMIT = "0/h"  # the next POST is over the form's limit
+    page.click("#submit-report")
+    expect(page.locator("main")).to_contain_text("Too many requests from your connection")
+    assert not Case.objects.exists()
 
 
 def nojs_context(playwright_browser, live_server, size="phone"):

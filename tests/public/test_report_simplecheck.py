@@ -8,16 +8,9 @@ import pytest
 
 from cases.models import Case, CaseEvent
 from tests.public.conftest import report_data
-from tests.public.test_captcha import solved
+from tests.public.test_captcha import captcha_on, solved  # noqa: F401 - captcha_on: autouse fixture
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def captcha_on(settings):
-    settings.PORTAL_CAPTCHA_REQUIRED = True
-    settings.PORTAL_ALTCHA_COST = 2
-    settings.PORTAL_ALTCHA_MAX_COUNTER = 6
 
 
 def question(client) -> tuple[str, str]:

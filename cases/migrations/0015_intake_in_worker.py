@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ('cases', '0013_photo_client_sha256'),
+        ('cases', '0014_operator_actions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

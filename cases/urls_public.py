@@ -15,6 +15,7 @@ urlpatterns = [
     path("report/geocode", api.geocode, name="report_geocode"),
     path("report/nearby", api.nearby, name="report_nearby"),
     path("report/photo-gps", api.photo_gps, name="report_photo_gps"),
+    path("report/area", api.service_area, name="report_area"),
     path("track/", track.track, name="track"),
     path("track/<str:reference>/", track.track_case, name="track_case"),
     path("track/<str:reference>/feedback", track.feedback, name="track_feedback"),

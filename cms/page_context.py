@@ -13,7 +13,15 @@ from cases.programme import STATUS_LABELS
 from cms import disclosure, gantt, ledger
 from cms.caching import cached
 from cms.fragments import deferred
-from cms.public_cases import CaseFilter, filter_options, geojson, public_count, public_rows, record
+from cms.public_cases import (
+    CaseFilter,
+    filter_options,
+    geojson,
+    public_count,
+    public_rows,
+    record,
+    with_date_texts,
+)
 
 PER_PAGE = 20
 
@@ -73,7 +81,7 @@ def public_case_rows(case_filter: CaseFilter, page_number) -> dict:
         "page_obj": page_obj,
         "options": cached("case-filter-options", filter_options, get_language(),
                           refcache.version(refcache.PUBLIC_DATA)),
-        "records": [record(row) for row in page_obj.object_list],
+        "records": [with_date_texts(record(row)) for row in page_obj.object_list],
     }
 
 

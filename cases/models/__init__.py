@@ -7,10 +7,12 @@ from .case import (
     Clock,
     Feedback,
     IdentityAccessLog,
+    IntakeJob,
     LocationSource,
     ReferenceSequence,
     ReporterIdentity,
 )
+from .operations import OperatorAction
 from .programme import (
     ActionItem,
     JointMeeting,
@@ -62,6 +64,7 @@ from .work import (
     ImportJob,
     Notification,
     Photo,
+    PhotoState,
     ReferralBatch,
     SpotCheck,
     TaskHeartbeat,
@@ -72,8 +75,9 @@ __all__ = [
     "SpotCheckRound", "SupervisionEvent", "SupervisionEvidence", "SupervisionOrder",
     "ActionItem", "ApiClient", "Assignment", "Case", "CaseEvent",
     "CaseSource", "CaseState", "Category", "Clock", "ClockKind", "DayUnit", "DeadlinePolicy",
-    "DeadlineSetting", "Department", "ExtensionRequest", "Feedback", "IdentityAccessLog", "ImportJob",
-    "JointMeeting", "LocationSource", "Milestone", "Notification", "Photo", "RectificationTask",
+    "DeadlineSetting", "Department", "ExtensionRequest", "Feedback", "IdentityAccessLog", "ImportJob", "IntakeJob",
+    "JointMeeting", "LocationSource", "Milestone", "Notification", "OperatorAction", "Photo", "PhotoState",
+    "RectificationTask",
     "ReferenceSequence", "ReferralBatch", "ReporterIdentity", "RoutingRule", "SpotCheck", "StaffProfile",
     "TaskHeartbeat", "Township", "WorkCalendarDay", "WorkCalendarYear",
     "EvidenceFile", "MilestoneState", "MilestoneTemplate", "MilestoneTemplateStep", "Objection", "ObjectionState",

@@ -88,3 +88,11 @@ def fragment(parser, token):
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
     return FragmentNode(nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]])
+
+
+@register.simple_tag
+def content_lang() -> str:
+    """` lang="zh-Hans"` on published content (titles, bodies, menus) when the reader is on
+    the English interface: the content is Chinese only (docs/public-site.md, "English")."""
+    language = translation.get_language() or ""
+    return "" if language.startswith("zh") else format_html(' lang="{}"', "zh-Hans")

@@ -362,6 +362,12 @@ PORTAL_ALTCHA_COST = env.int("PORTAL_ALTCHA_COST", default=2000)  # ~4 s on a 2-
 PORTAL_ALTCHA_MAX_COUNTER = env.int("PORTAL_ALTCHA_MAX_COUNTER", default=10000)
 PORTAL_ALTCHA_EXPIRES_SECONDS = env.int("PORTAL_ALTCHA_EXPIRES_SECONDS", default=1800)
 PORTAL_RATELIMIT_SUBMIT = env("PORTAL_RATELIMIT_SUBMIT", default="10/h")
+# Reports sent without JavaScript (a question instead of the proof of work, held for the
+# intake desk): per client address, and for all clients together (cases/reportform/simplecheck.py).
+PORTAL_RATELIMIT_SUBMIT_SIMPLE = env("PORTAL_RATELIMIT_SUBMIT_SIMPLE", default="3/h")
+PORTAL_RATELIMIT_SUBMIT_SIMPLE_ALL = env("PORTAL_RATELIMIT_SUBMIT_SIMPLE_ALL", default="60/h")
+# Photos kept on the server after a report form error, offered again (cases/reportform/kept.py).
+PORTAL_KEPT_PHOTO_SECONDS = env.int("PORTAL_KEPT_PHOTO_SECONDS", default=3600)
 PORTAL_RATELIMIT_TRACK = env("PORTAL_RATELIMIT_TRACK", default="20/10m")
 PORTAL_RATELIMIT_GEOCODE = env("PORTAL_RATELIMIT_GEOCODE", default="30/m")
 PORTAL_RATELIMIT_LOOKUP = env("PORTAL_RATELIMIT_LOOKUP", default="60/m")

@@ -75,10 +75,12 @@
     var L = window.L;
     options = options || {};
     var crs = settings.tiles ? settings.crs : "wgs84";
-    var map = L.map(el, { scrollWheelZoom: options.scrollWheelZoom === true, keyboard: options.keyboard !== false });
+    var still = options.still === true;  // a picture (role="img"): nothing inside may take focus
+    var map = L.map(el, { scrollWheelZoom: options.scrollWheelZoom === true, keyboard: !still, zoomControl: !still,
+                          dragging: !still, touchZoom: !still, doubleClickZoom: !still, boxZoom: !still });
     map.attributionControl.setPrefix("Leaflet");  // plain text: no flag icon, no outside link
     var handle = {
-      map: map, crs: crs,
+      map: map, crs: crs, tiles: !!settings.tiles,
       latLng: function (lat, lng) { var p = toDisplay(crs, lat, lng); return L.latLng(p[0], p[1]); },
       wgs: function (latlng) { var p = toWgs(crs, latlng.lat, latlng.lng); return { lat: p[0], lng: p[1] }; }
     };
@@ -135,8 +137,9 @@
     if (!node || !window.L) { return null; }
     var view = create(el, JSON.parse(node.textContent), options);
     var at = view.latLng(el.dataset.lat, el.dataset.lng);
-    view.map.setView(at, 15);
-    window.L.marker(at, { keyboard: !options || options.keyboard !== false }).addTo(view.map);
+    view.map.setView(at, view.tiles ? 15 : 12);  // on outlines only, show the township's edges
+    var still = !!options && options.still === true;
+    window.L.marker(at, { keyboard: !still, interactive: !still }).addTo(view.map);
     return view;
   }
 

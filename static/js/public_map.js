@@ -30,7 +30,7 @@
     var box = document.createElement("div");
     box.appendChild(text("strong", props.reference));
     box.appendChild(text("div", props.category + (props.township ? " · " + props.township : "")));
-    box.appendChild(text("div", props.status + " · " + props.received));
+    box.appendChild(text("div", props.status + " · " + (props.received_text || props.received)));
     if (props.summary) { box.appendChild(text("p", props.summary.slice(0, 160))); }
     if (props.approximate) { box.appendChild(text("em", el.dataset.labelApprox || "≈")); }
     return box;

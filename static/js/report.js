@@ -1,5 +1,5 @@
-/* Report form: sub-types, map pin, "use my location", address search, photo GPS,
- * similar cases nearby, proof-of-work workers. Every text shown comes translated
+/* Report form: sub-types, map pin, "use my location", address search, similar cases
+ * nearby, proof-of-work workers (photos and sending: report_photos.js). Every text shown comes translated
  * from the server (json_script "report-config"); without this script the form
  * still works with the address field. */
 (function () {
@@ -23,7 +23,6 @@
     return text.replace(/%\((\w+)\)s/g, function (_m, key) { return args[key]; });
   }
   function byId(id) { return document.getElementById(id); }
-  function csrfToken() { return els.csrfmiddlewaretoken.value; }
   function setStatus(text) { var s = byId("map-status"); if (s) { s.textContent = text; } }
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -84,12 +83,19 @@
     }
     if (!quiet) { setStatus(T.pinSet); }
     scheduleNearby();
+    // Listeners (report_photos.js) tell the citizen at once when the point is outside the city.
+    form.dispatchEvent(new CustomEvent("portal:pin", { detail: { lat: els.latitude.value,
+                                                                lng: els.longitude.value, crs: "wgs84" } }));
   }
   function showOnMap(lat, lng) { if (map) { map.setView(view.latLng(lat, lng), 16); } }
   function initMap() {
     var box = byId("map");
     if (!box || !window.L || !window.PortalMap) { return; }
-    view = window.PortalMap.create(box, config.map);
+    view = window.PortalMap.create(box, config.map, {
+      onTownships: function (outlines) {  // outlines only: show the townships, not the margin around them
+        if (!config.map.tiles && !marker && outlines.getBounds().isValid()) { map.fitBounds(outlines.getBounds()); }
+      }
+    });
     map = view.map;
     if (!config.map.tiles) {
       var notice = byId("map-notice");
@@ -150,54 +156,11 @@
     }).catch(function () { results.textContent = T.noResults; });
   }
 
-  /* --- Photos: count and size before upload; GPS offered as the location --- */
-  function photoMessage(text) {
-    var box = byId("photo-gps-offer");
-    box.textContent = "";
-    if (text) { box.appendChild(el("p", { "class": "error-message" }, text)); }
-  }
-  function checkPhotos() {
-    var files = Array.prototype.slice.call(els.photos.files || []);
-    photoMessage("");
-    if (files.length > config.maxPhotos) {
-      photoMessage(fmt(T.tooManyPhotos, { count: config.maxPhotos }));
-      return;
-    }
-    var big = files.filter(function (f) { return f.size > config.maxPhotoBytes; })[0];
-    if (big) {
-      photoMessage(fmt(T.photoTooLarge, { name: big.name, mb: Math.round(config.maxPhotoBytes / 1048576) }));
-      return;
-    }
-    offerPhotoGps(files, 0);
-  }
-  function offerPhotoGps(files, i) {
-    if (i >= files.length) { return; }
-    var body = new FormData();
-    body.append("photo", files[i]);
-    getJSON(config.urls.photoGps, { method: "POST", body: body, headers: { "X-CSRFToken": csrfToken() } })
-      .then(function (data) {
-        if (data.ok && data.found) { showGpsOffer(files[i].name, data.lat, data.lng); } else { offerPhotoGps(files, i + 1); }
-      }).catch(function () { /* the offer is a convenience only */ });
-  }
-  function showGpsOffer(name, lat, lng) {
-    var box = byId("photo-gps-offer");
-    box.textContent = "";
-    var panel = el("div", { "class": "notice" });
-    panel.appendChild(el("p", {}, fmt(T.photoGps, { name: name })));
-    var row = el("div", { "class": "button-row" });
-    var yes = el("button", { type: "button", "class": "button button--secondary" }, T.usePhotoGps);
-    var no = el("button", { type: "button", "class": "button button--link" }, T.ignore);
-    yes.addEventListener("click", function () {
-      setPin(lat, lng, "photo");
-      showOnMap(lat, lng);
-      box.textContent = "";
-      setStatus(T.pinSet);
-    });
-    no.addEventListener("click", function () { box.textContent = ""; });
-    row.appendChild(yes);
-    row.appendChild(no);
-    panel.appendChild(row);
-    box.appendChild(panel);
+  /* --- Photos (static/js/report_photos.js) place the pin through this event (WGS-84) --- */
+  function usePoint(e) {
+    var p = e.detail;
+    setPin(p.lat, p.lng, p.source);
+    showOnMap(p.lat, p.lng);
   }
 
   /* --- Similar open reports nearby --- */
@@ -280,6 +243,6 @@
   bind("address-search-input", "keydown", function (e) {
     if (e.key === "Enter") { e.preventDefault(); search(); }
   });
-  if (els.photos) { els.photos.addEventListener("change", checkPhotos); }
+  form.addEventListener("portal:use-point", usePoint);
   window.addEventListener("pageshow", function () { if (els.photos) { els.photos.disabled = false; } });
 }());

@@ -3,5 +3,5 @@
    the stored WGS-84 point shifted to the tiles' datum. */
 (function () {
   "use strict";
-  if (window.PortalMap) { window.PortalMap.point(document.getElementById("track-map"), { keyboard: false }); }
+  if (window.PortalMap) { window.PortalMap.point(document.getElementById("track-map"), { still: true }); }
 }());

@@ -11,7 +11,8 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ('cases', '0012_staff_full_names'),
+        ('cases', '0015_intake_in_worker'),
+        ('cases', '0016_operator_action_task_id'),
     ]
 
     operations = [

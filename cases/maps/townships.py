@@ -4,7 +4,7 @@ configured (and an outline over the tiles on the public map).
 The document is built once per township-index version (bumped on every township
 edit, cases/routing.py) and kept in the shared cache; the HTTP response carries that
 version as its ETag so browsers revalidate cheaply. Outlines are simplified to about
-5 m and rounded to 6 decimals: orientation, not surveying.
+20 m and rounded to 6 decimals: orientation, not surveying.
 """
 
 import json
@@ -15,7 +15,7 @@ from shapely.geometry import mapping, shape
 from cases.models import Township
 from cases.routing import township_index
 
-SIMPLIFY_DEGREES = 0.00005
+SIMPLIFY_DEGREES = 0.0002
 CACHE_SECONDS = 24 * 3600
 
 
@@ -25,17 +25,21 @@ def _rounded(coords):
     return [_rounded(c) for c in coords]
 
 
-def build() -> bytes:
+def document(rows) -> bytes:
+    """GeoJSON of (code, name, boundary) rows; rows without a boundary are left out."""
     features = []
-    for code, name, boundary in Township.objects.order_by("sort_order", "code").values_list(
-            "code", "name", "boundary"):
+    for code, name, boundary in rows:
         if not boundary:
             continue
         geometry = mapping(shape(boundary).simplify(SIMPLIFY_DEGREES, preserve_topology=True))
         features.append({"type": "Feature", "properties": {"code": code, "name": name},
                          "geometry": {"type": geometry["type"], "coordinates": _rounded(geometry["coordinates"])}})
-    document = {"type": "FeatureCollection", "features": features}
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    collection = {"type": "FeatureCollection", "features": features}
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def build() -> bytes:
+    return document(Township.objects.order_by("sort_order", "code").values_list("code", "name", "boundary"))
 
 
 def version() -> str:

@@ -5,7 +5,8 @@
 - the WGS-84 <-> GCJ-02 / BD-09 formulas in the browser give the numbers of the
   server's converter (prcoords) at reference points;
 - with GCJ-02 tiles, a stored WGS-84 point is drawn at its GCJ-02 position and a point
-  picked on the map (click, "use my location") is stored as WGS-84.
+  picked on the map (click) is stored as WGS-84; WGS-84 points from the device and from
+  a photo's GPS are stored as they are and drawn at their GCJ-02 position.
 """
 
 import re
@@ -20,6 +21,7 @@ from cases.models import Case
 from cms.models import PublicCaseIndexPage
 from tests import factories as f
 from tests.browser.conftest import TILE_HOST
+from tests.browser.test_citizen_journey import photo
 from tests.cases.conftest import city  # noqa: F401
 from tests.workbench.otp import browser_login
 
@@ -138,19 +140,27 @@ def test_the_browser_converts_like_the_server(browser_page, live_server, city): 
 
 
 def test_with_gcj02_tiles_points_are_shifted_for_display_and_stored_as_wgs84(
-        browser_page, live_server, city, gcj_tiles):  # noqa: F811
+        browser_page, live_server, city, gcj_tiles, tmp_path):  # noqa: F811
     page, base = browser_page, live_server.url
+    device = (36.56, 117.07)
     page.context.grant_permissions(["geolocation"])
-    page.context.set_geolocation({"latitude": WGS_POINT[0], "longitude": WGS_POINT[1]})
+    page.context.set_geolocation({"latitude": device[0], "longitude": device[1]})
     page.goto(f"{base}/report/")
     page.wait_for_function("() => window.PortalMap && window.PortalMap.maps.length === 1")
     expect(page.locator("img.leaflet-tile").first).to_be_attached()
 
-    # "Use my location": the device's WGS-84 goes to the form, the pin to the GCJ-02 spot.
-    page.click("#locate-me")
+    # The photo's GPS (WGS-84, 36°33'N 117°3'E) goes to the form; the pin to the GCJ-02 spot.
+    page.set_input_files("#id_photos", [photo(tmp_path / "gps.jpg", (180, 60, 40), gps=True)])
+    page.locator("#photo-gps-offer .notice button.button--secondary").click()
     expect(page.locator("#id_latitude")).to_have_value("36.550000")
     assert page.input_value("#id_longitude") == "117.050000" and page.input_value("#id_crs") == "wgs84"
     assert marker_latlng(page) == pytest.approx(list(prcoords.wgs_gcj(WGS_POINT)), abs=1e-9)
+
+    # "Use my location": the device's WGS-84 goes to the form, the pin to the GCJ-02 spot.
+    page.click("#locate-me")
+    expect(page.locator("#id_latitude")).to_have_value("36.560000")
+    assert page.input_value("#id_longitude") == "117.070000" and page.input_value("#id_crs") == "wgs84"
+    assert marker_latlng(page) == pytest.approx(list(prcoords.wgs_gcj(device)), abs=1e-9)
 
     # A click on the map: Leaflet's position is GCJ-02, the form carries its WGS-84.
     page.locator("label[for=id_category_0]").click()

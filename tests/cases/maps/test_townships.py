@@ -1,5 +1,6 @@
 """The township outlines endpoint every map draws from (cases/maps/townships.py)."""
 
+import gzip
 import json
 
 import pytest
@@ -30,6 +31,12 @@ def test_outlines_of_every_township_with_a_boundary(client, city):  # noqa: F811
     assert [(x["properties"]["code"], x["properties"]["name"]) for x in data["features"]] == [
         ("east", "东湖街道"), ("west", "河西街道")]
     assert data["features"][0]["geometry"]["coordinates"][0][0] == [117.0, 36.5]
+
+
+def test_sent_compressed_to_browsers_that_accept_it(client, city):  # noqa: F811
+    response = client.get(URL, HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200 and response["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(response.content))["type"] == "FeatureCollection"
 
 
 def test_built_once_then_served_from_the_cache_and_revalidated_by_etag(client, city):  # noqa: F811

@@ -6,10 +6,11 @@ case to be made public first (cms/models/typical.py)."""
 
 from django import forms
 from django.db.models import Q
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 from wagtail.admin.forms.choosers import BaseFilterForm
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView, ChosenView
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.widgets.chooser import BaseChooser
@@ -54,7 +55,8 @@ class CaseChooseMixin:
             self.title_column,
             Column("case_title", label=_("Title"), accessor=lambda c: c.title or c.description[:40]),
             Column("township", label=_("Township"), accessor=lambda c: c.township.name if c.township_id else "—"),
-            DateColumn("closed_at", label=_("Closed"), accessor=lambda c: c.closed_at or c.replied_at),
+            # The date itself (staff tables use ISO dates), not Wagtail's "9 months ago".
+            Column("closed_at", label=_("Closed"), accessor=_closed_on),
             Column("public", label=_("Public"), accessor=lambda c: pgettext("case is public", "yes") if c.is_public
                    else pgettext("case is public", "not yet")),
         ]
@@ -80,6 +82,11 @@ class CaseChosenView(ChosenView):
 
     def get_display_title(self, instance):
         return case_label(instance)
+
+
+def _closed_on(case: Case) -> str:
+    done = case.closed_at or case.replied_at
+    return f"{localtime(done):%Y-%m-%d}" if done else "—"
 
 
 def case_label(case: Case) -> str:

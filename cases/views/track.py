@@ -85,17 +85,22 @@ def _render_case(request, context: dict, status: int = 200):
     return response
 
 
+def _rate(request, case: Case, form: FeedbackForm) -> None:
+    """Record the rating of a valid form; the outcome is a message either way."""
+    try:
+        give_feedback(case, form.cleaned_data["rating"], form.cleaned_data["comment"])
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Thank you for your rating."))
+
+
 @require_POST
 def feedback(request, reference: str):
     case = _tracked_case(request, reference)
     form = FeedbackForm(request.POST)
     if form.is_valid():
-        try:
-            give_feedback(case, form.cleaned_data["rating"], form.cleaned_data["comment"])
-        except WorkflowError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Thank you for your rating."))
+        _rate(request, case, form)
         return redirect("track_case", reference=case.reference)
     return _render_case(request, {"view": build_view(case), "feedback_form": form, "review_form": ReviewForm()},
                         status=400)
@@ -160,12 +165,7 @@ def rate(request, token: str):
     if case is None:
         status = 404
     elif request.method == "POST" and form.is_valid():
-        try:
-            give_feedback(case, form.cleaned_data["rating"], form.cleaned_data["comment"])
-        except WorkflowError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Thank you for your rating."))
+        _rate(request, case, form)
         return redirect("track_rate", token=token)
     elif request.method == "POST":
         status = 400

@@ -57,6 +57,7 @@ def test_the_chooser_lists_resolved_cases_public_or_not_and_searches_them(city, 
     assert public.reference in html and hidden.reference in html and still_open.reference not in html
     assert "化工厂夜间偷排整改" in html and "河道垃圾清理" in html  # the title column
     assert public.township.name in html and hidden.township.name in html  # the township column
+    assert f"{timezone.localtime(hidden.closed_at):%Y-%m-%d}" in html  # the closing date
     found = modal_html(client.get(reverse("case_chooser:choose_results"), {"q": "河道"}))
     assert hidden.reference in found and public.reference not in found
     found = modal_html(client.get(reverse("case_chooser:choose_results"), {"q": public.reference[-4:]}))

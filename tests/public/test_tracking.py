@@ -65,7 +65,7 @@ def test_the_right_code_shows_the_case_in_plain_words(client, city, now):
     assert len(public) == 2 and all(text and text in page for text in public)  # received, passed on
     assert "138****8000" in page and "z***@example.org" in page
     assert "13800138000" not in page and "zs@example.org" not in page and "张三" not in page
-    assert "You will be told whether your report is accepted by" in page
+    assert "You are to be told whether your report is accepted by" in page  # the deadline as a sentence
     assert client.get(response["Location"])["Cache-Control"] == "no-store"
 
 

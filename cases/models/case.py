@@ -78,6 +78,14 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(is_public__in=[True]).exclude(state=CaseState.MERGED)
 
 
+class IntakeJob(models.TextChoices):
+    """What the worker still has to do for a report received by the web form or the API."""
+
+    NONE = "", _("no intake work left")
+    ROUTE = "route", _("start the clocks and route")
+    CLOCKS = "clocks", _("start the clocks (routing left to the dispatch desk)")
+
+
 class Case(models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True)
     access_code_hash = models.CharField(max_length=128, blank=True, editable=False)
@@ -142,6 +150,10 @@ class Case(models.Model):
     is_overdue = models.BooleanField(_("overdue"), default=False)
     is_supervised = models.BooleanField(_("supervised (escalated)"), default=False)
     reopen_count = models.PositiveIntegerField(_("times reopened"), default=0)
+    # The worker's part of intake still to do (cases.pipeline): the durable job written with
+    # the case, cleared by the worker in the transaction that does it.
+    intake_job = models.CharField(max_length=8, choices=IntakeJob.choices, default=IntakeJob.NONE, blank=True,
+                                  editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CaseQuerySet.as_manager()
@@ -166,6 +178,8 @@ class Case(models.Model):
                          name="case_due_order"),
             # The public pages' cheap "has any case changed" probe (cms.caching).
             models.Index(fields=["updated_at"], name="case_updated"),
+            # The intake sweep's "reports the worker has not finished" (a handful of rows at most).
+            models.Index(fields=["received_at"], condition=~Q(intake_job=""), name="case_intake_pending"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["batch", "original_code"], name="case_unique_code_in_batch",

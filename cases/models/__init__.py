@@ -44,6 +44,7 @@ from .reference import (
     WorkCalendarYear,
 )
 from .review import HeadReview
+from .search import SearchEntry
 from .supervision import (
     AccountabilityForm,
     AccountabilityRecord,
@@ -68,6 +69,7 @@ from .work import (
 )
 
 __all__ = [
+    "SearchEntry",
     "AccountabilityForm", "AccountabilityRecord", "ExportLog", "OrderLevel", "OrderState", "ProgressSnapshot",
     "SpotCheckRound", "SupervisionEvent", "SupervisionEvidence", "SupervisionOrder",
     "ActionItem", "ApiClient", "Assignment", "Case", "CaseEvent",

@@ -11,17 +11,19 @@ from dataclasses import dataclass
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy
-from wagtail.models import Page
 
-from cms.models import (
-    BatchDisclosureIndexPage,
-    NewsPage,
-    PublicCaseIndexPage,
-    TaskLedgerPage,
-    TypicalCasePage,
-)
+from cms.models import BatchDisclosureIndexPage, PublicCaseIndexPage, TaskLedgerPage
 from cms.search.query import MAX_QUERY, SearchQuery, parse
-from cms.search.sources import BatchSource, CaseSource, PageSource, Result, TaskSource
+from cms.search.sources import (
+    BatchSource,
+    CaseSource,
+    Indexed,
+    PageSource,
+    Result,
+    TaskSource,
+    exact_cases,
+    exact_entries,
+)
 
 __all__ = ["KINDS", "MAX_QUERY", "Group", "Outcome", "SearchQuery", "parse", "site_search"]
 
@@ -60,15 +62,17 @@ def _section_url(root, model) -> str | None:
 
 
 def sources(query: SearchQuery, root) -> dict:
-    pages = Page.objects.live().public()
-    pages = pages.descendant_of(root, inclusive=True) if root else pages.none()
+    cases_url = _section_url(root, PublicCaseIndexPage)
+    exact = exact_cases(query.identifiers) if cases_url else []
+    indexed_kinds = ["news", "typical", "pages"] + (["cases"] if cases_url else [])
+    indexed = Indexed(query, root, indexed_kinds, exclude=exact_entries(exact))
     return {
-        "news": PageSource("news", pages.type(NewsPage), query),
-        "typical": PageSource("typical", pages.type(TypicalCasePage), query),
+        "news": PageSource("news", indexed, query),
+        "typical": PageSource("typical", indexed, query),
         "tasks": TaskSource(_section_url(root, TaskLedgerPage), query),
-        "cases": CaseSource(_section_url(root, PublicCaseIndexPage), query),
+        "cases": CaseSource(cases_url, query, exact, indexed),
         "batches": BatchSource(_section_url(root, BatchDisclosureIndexPage), query),
-        "pages": PageSource("pages", pages.not_type(NewsPage, TypicalCasePage), query),
+        "pages": PageSource("pages", indexed, query),
     }
 
 
@@ -90,6 +94,5 @@ def site_search(raw_query: str, *, root, kind: str = "", page: str | int | None 
             groups.append(Group(name, str(KINDS[name]), counts[name], found[name].fetch(lo - offset, hi - lo)))
         offset += counts[name]
     return Outcome(query, kind, counts, total, page_obj, groups)
-
 
 

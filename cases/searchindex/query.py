@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection
 
-from cases.searchindex.entries import kind_range
+from cases.searchindex.entries import KIND_NUMBERS, kind_range
 
 PAGE_KINDS = frozenset({"news", "typical", "pages"})
 _FTS = "cases_searchentry_fts"
@@ -33,8 +33,12 @@ class IndexQuery:
         return " ".join(self.terms)
 
     def _where(self, kind: str, column: str) -> tuple[str, list]:
-        lo, hi = kind_range(kind)
-        sql, params = f" AND {column} >= %s AND {column} < %s", [lo, hi]
+        # The id range is the kind (entries.entry_id): the FTS table knows only the id,
+        # and on PostgreSQL it starts the newest-first walk of the primary key at the
+        # kind; `kind =` there picks the kind's partial GIN index (migration 0012).
+        sql, params = f" AND {column} >= %s AND {column} < %s", list(kind_range(kind))
+        if not self.sqlite:
+            sql, params = sql + " AND e.kind = %s", [*params, KIND_NUMBERS[kind]]
         if kind in PAGE_KINDS:
             sql, params = sql + " AND e.path LIKE %s", [*params, self.root_path + "%"]
         if self.exclude:

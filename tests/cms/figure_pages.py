@@ -2,8 +2,8 @@
 
 `check_all(client, oracle)` visits the whole public site (every live page, every task,
 every batch table and CSV, the open data files, the dashboard data, the feed, the
-English pages and Open311) and compares each figure with the oracle
-(tests/figures_oracle.py). Besides the marked-up figures it checks what is counted
+English pages, Open311 and the site search's counts per kind) and compares each figure
+with the oracle (tests/figures_oracle.py; the search counts: tests/cms/search_counts.py). Besides the marked-up figures it checks what is counted
 by rows on the page itself: ledger badges against task pages, batch table rows and
 CSV status columns against the batch figures, open data rows against the public count.
 """
@@ -27,6 +27,7 @@ from cms.models import (
     PublicCaseIndexPage,
     TaskLedgerPage,
 )
+from tests.cms.search_counts import check_search
 from tests.figures_oracle import Oracle, ledger_statuses, shown_figures
 
 LEDGER_ROW = re.compile(r'task/(\d+)/">.*?<td>(\d+)%</td>\s*<td><span class="badge status-(\w+)">', re.S)
@@ -143,4 +144,5 @@ def check_all(client) -> Oracle:
     check_dashboard(client, oracle, ProgressDashboardPage.objects.live().get().url)
     get(client, NewsIndexPage.objects.live().get().url + "feed/", "application/rss+xml")
     check_open311(client, oracle)
+    oracle.checked += check_search(client)
     return oracle

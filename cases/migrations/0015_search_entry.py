@@ -48,7 +48,7 @@ def _run(statements: dict):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0011_assignment_version'),
+        ('cases', '0014_operator_actions'),
     ]
 
     operations = [

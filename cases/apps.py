@@ -10,6 +10,7 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: models exist only once the app registry is ready.
+        import cases.maps.checks  # noqa: F401 - registers the map and geocoder settings checks
         import cases.photos  # noqa: F401 - sets Pillow's pixel limit for every image decode, Wagtail's too
         import cases.workbench.hooks  # noqa: F401 - registers the workbench's Wagtail hooks
         from cases import refcache

@@ -15,6 +15,9 @@ ROUTING_REASONS = {
                                 "automatically. Dispatch the case by hand."),
     "no_rule": gettext_noop("No routing rule covers this category and township. Dispatch the case by hand."),
     "error": gettext_noop("Automatic routing failed. Dispatch the case by hand."),
+    "simple_check": gettext_noop("Sent without JavaScript (a simple question instead of the anti-robot check), "
+                                 "so it was not routed automatically. Check that it is a genuine report, then "
+                                 "dispatch it by hand."),
 }
 CALENDAR_MISSING = gettext_noop("The work calendar does not cover %(year)s, so the deadlines could not be "
                                 "computed. An administrator must enter that year's holidays.")

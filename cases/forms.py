@@ -16,40 +16,16 @@ from django.utils.translation import ngettext, pgettext_lazy
 
 from cases import captcha, geo, refcache
 from cases.duplicates import category_label
+from cases.form_a11y import AccessibleFormMixin
 from cases.intake import ReporterInput, ReportInput
 from cases.models import Category, Feedback, LocationSource
+from cases.reportform import claims, kept, simplecheck
 
 DESCRIPTION_MAX = 5000
 PIN_SOURCES = [(s, s) for s in (LocationSource.PIN, LocationSource.DEVICE, LocationSource.PHOTO,
                                 LocationSource.GEOCODER)]
 phone_validator = RegexValidator(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$",
                                  _("Enter a phone number of digits only, e.g. 13800138000."))
-
-
-class AccessibleFormMixin:
-    """Hints and errors are tied to their input (aria-describedby, aria-invalid)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.mark_errors()
-
-    def full_clean(self):
-        super().full_clean()
-        self.mark_errors()
-
-    def mark_errors(self):
-        errors = self._errors or {}  # never trigger validation from here
-        for name, field in self.fields.items():
-            attrs = field.widget.attrs
-            attrs.pop("aria-invalid", None)
-            ids = [f"{self.auto_id % name}_hint"] if field.help_text else []
-            if name in errors:
-                ids.append(f"{self.auto_id % name}_error")
-                attrs["aria-invalid"] = "true"
-            if ids:
-                attrs["aria-describedby"] = " ".join(ids)
-            else:
-                attrs.pop("aria-describedby", None)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -90,6 +66,10 @@ class ReporterFieldsMixin(forms.Form):
         label=_("I have read the privacy notice and agree that my report is processed as described there."),
         error_messages={"required": _("Please agree to the privacy notice to send your report.")})
     altcha = forms.CharField(required=False, max_length=20000)
+    # The no-JavaScript path's question (cases/reportform/simplecheck.py); its signed token is
+    # read from the data, not a field, so it is rendered only inside <noscript>.
+    check_answer = forms.CharField(required=False, max_length=10,
+                                   widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, captcha_required: bool = False, ip_address: str = "", **kwargs):
@@ -103,9 +83,20 @@ class ReporterFieldsMixin(forms.Form):
     def clean_phone(self):
         return "".join(ch for ch in self.cleaned_data["phone"] if ch.isdigit() or ch == "+")
 
+    @property
+    def simple_path(self) -> bool:
+        """Sent without JavaScript: the question instead of the proof of work."""
+        return self.captcha_required and self.is_bound and simplecheck.is_simple_path(self.data)
+
     def check_captcha(self):
         """Last: the proof of work is consumed only by an otherwise valid form."""
         if self.errors or not self.captcha_required:
+            return
+        if self.simple_path:
+            message = simplecheck.verify(self.data.get("check_token", ""), self.data.get("check_answer", ""),
+                                         str(self.cleaned_data["idempotency_key"]))
+            if message:
+                self.add_error("check_answer", message)
             return
         verdict = captcha.verify(self.data.get("altcha", ""), str(self.cleaned_data["idempotency_key"]))
         if not verdict.ok:
@@ -161,7 +152,7 @@ def category_tree() -> list[tuple[Category, list[int]]]:
 class ReportForm(AccessibleFormMixin, LocationFieldsMixin, ReporterFieldsMixin):
     field_order = ["category", "description", "observed_at", "polluter_name", "latitude", "longitude", "crs",
                    "location_source", "address", "photos", "anonymity", "name", "phone", "email", "consent",
-                   "altcha", "idempotency_key"]
+                   "check_answer", "altcha", "idempotency_key"]
     category = CategoryChoiceField(label=_("What kind of problem is it?"), queryset=root_categories(),
                                    widget=forms.RadioSelect, empty_label=None,
                                    error_messages={"required": _("Please choose the kind of problem.")})
@@ -185,6 +176,8 @@ class ReportForm(AccessibleFormMixin, LocationFieldsMixin, ReporterFieldsMixin):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.kept_photos: list[kept.KeptPhoto] = []  # offered again after an error (keep_photos)
+        self.photos_not_kept: list[str] = []  # names the citizen must choose again
         self.fields["category"].queryset = root_categories()
         self.fields["photos"].help_text = _(
             "Optional: up to %(count)s photos, each at most %(mb)s MB (JPEG, PNG, WebP or HEIC)."
@@ -211,8 +204,22 @@ class ReportForm(AccessibleFormMixin, LocationFieldsMixin, ReporterFieldsMixin):
             raise forms.ValidationError(_("This time is in the future."))
         return value
 
+    def _form_token(self) -> str:
+        return str(self.data.get("idempotency_key", ""))[:64]
+
+    def _kept_tokens(self) -> list[str]:
+        return self.data.getlist("kept_photo")[:20] if hasattr(self.data, "getlist") else []
+
     def clean_photos(self):
-        files = self.cleaned_data.get("photos") or []
+        files = list(self.cleaned_data.get("photos") or [])
+        claims.attach(files, self.data.getlist("photo_sha256") if hasattr(self.data, "getlist") else [])
+        kept_files, lost = kept.load(self._kept_tokens(), self._form_token())
+        files += kept_files
+        if lost:
+            raise forms.ValidationError(ngettext(
+                "%(count)d photo kept from your last attempt is no longer available. Please choose it again.",
+                "%(count)d photos kept from your last attempt are no longer available. Please choose them again.",
+                lost) % {"count": lost})
         limit = settings.PORTAL_PHOTO_MAX_COUNT
         if len(files) > limit:
             raise forms.ValidationError(ngettext("You can attach at most %(count)d photo.",
@@ -224,6 +231,22 @@ class ReportForm(AccessibleFormMixin, LocationFieldsMixin, ReporterFieldsMixin):
                     _("%(name)s is too large: each photo can be at most %(mb)s MB.")
                     % {"name": f.name, "mb": settings.PORTAL_PHOTO_MAX_BYTES // 1048576})
         return files
+
+    def keep_photos(self, leave_out: str = "") -> None:
+        """After an error: store this attempt's photos (all but `leave_out`, the one at fault)
+        and offer them again with those kept before (cases/reportform/kept.py)."""
+        token = self._form_token()
+        tokens = self._kept_tokens()
+        uploads = [u for u in self.files.getlist("photos") if u.name != leave_out] if self.files else []
+        for upload in uploads:
+            entry = kept.keep(upload, token)
+            if entry is None:
+                self.photos_not_kept.append(upload.name)
+            else:
+                tokens.append(entry.token)
+        if uploads:
+            kept.purge()  # the stale ones of other visitors; kept photos exist only on this path
+        self.kept_photos = kept.describe(tokens, token)
 
     def clean(self):
         data = super().clean()

@@ -1,8 +1,10 @@
 """Geocoding facade and coordinate handling for citizen reports (docs/product.md §4.1).
 
-- `geocode(query)` asks a Nominatim server through geopy and returns a
+- `geocode(query)` asks the configured geocoder (`PORTAL_GEOCODER`: a Nominatim
+  server, or Tianditu through cases.maps.tianditu) through geopy and returns a
   `GeoResult` or a `GeoFailure` value: it never raises, so a geocoder outage
   never blocks a report (docs/architecture.md rule 8). Answers are cached.
+  `reverse(lat, lng)` does the same for the address of a point.
 - `to_wgs84()` converts input from Chinese map providers (GCJ-02, BD-09);
   the portal stores WGS-84 only.
 - `service_area()` tells whether a point is in a township, in the city's
@@ -24,7 +26,9 @@ from geopy.adapters import URLLibAdapter
 from geopy.distance import geodesic
 from geopy.exc import GeopyError
 from geopy.geocoders import Nominatim
+from geopy.geocoders.base import Geocoder
 
+from cases.maps.tianditu import Tianditu
 from cases.routing import township_index
 
 log = logging.getLogger("portal.geo")
@@ -61,16 +65,50 @@ class GeoFailure:
 # --- Geocoding ----------------------------------------------------------------------
 
 
-def _geocoder() -> Nominatim:
+NOMINATIM = "nominatim"
+TIANDITU = "tianditu"
+TIANDITU_DOMAIN = "api.tianditu.gov.cn"
+
+
+def backend() -> str:
+    """The geocoder in use: "nominatim", "tianditu" or "" (none). An empty
+    PORTAL_GEOCODER with a PORTAL_GEOCODER_DOMAIN means Nominatim (older settings)."""
+    name = (settings.PORTAL_GEOCODER or "").strip().lower()
+    if not name:
+        return NOMINATIM if settings.PORTAL_GEOCODER_DOMAIN else ""
+    if name == NOMINATIM and not settings.PORTAL_GEOCODER_DOMAIN:
+        return ""
+    if name == TIANDITU and not settings.PORTAL_GEOCODER_KEY:
+        return ""  # Tianditu refuses every request without a key
+    return name if name in (NOMINATIM, TIANDITU) else ""
+
+
+def _geocoder() -> Geocoder:
     # urllib: no hidden retries, so the timeout below is the whole wait.
-    return Nominatim(domain=settings.PORTAL_GEOCODER_DOMAIN, scheme=settings.PORTAL_GEOCODER_SCHEME,
-                     user_agent=settings.PORTAL_GEOCODER_USER_AGENT, timeout=settings.PORTAL_GEOCODER_TIMEOUT,
-                     adapter_factory=URLLibAdapter)
+    common = {"scheme": settings.PORTAL_GEOCODER_SCHEME, "user_agent": settings.PORTAL_GEOCODER_USER_AGENT,
+              "timeout": settings.PORTAL_GEOCODER_TIMEOUT, "adapter_factory": URLLibAdapter}
+    if backend() == TIANDITU:
+        return Tianditu(settings.PORTAL_GEOCODER_KEY, domain=settings.PORTAL_GEOCODER_DOMAIN or TIANDITU_DOMAIN,
+                        **common)
+    return Nominatim(domain=settings.PORTAL_GEOCODER_DOMAIN, **common)
 
 
-def _cache_key(query: str, language: str) -> str:
-    digest = hashlib.sha256(f"{settings.PORTAL_GEOCODER_DOMAIN}|{language}|{query}".encode()).hexdigest()
+def _cache_key(kind: str, query: str, language: str) -> str:
+    source = f"{backend()}|{settings.PORTAL_GEOCODER_DOMAIN}"
+    digest = hashlib.sha256(f"{kind}|{source}|{language}|{query}".encode()).hexdigest()
     return f"portal:geocode:{digest}"
+
+
+def _not_configured() -> GeoFailure:
+    # No geocoder configured: addresses are never sent to a service nobody chose.
+    return GeoFailure(_("Address search is not configured on this site. Place the pin on the map, "
+                        "or describe the place in the address field."))
+
+
+def _unavailable(exc: Exception) -> GeoFailure:
+    log.warning("geocoder failed: %r", exc)
+    return GeoFailure(_("Address search is not available at the moment. Place the pin on the map, "
+                        "or describe the place in the address field."))
 
 
 def geocode(query: str, language: str = "zh-hans") -> GeoResult | GeoFailure:
@@ -78,22 +116,44 @@ def geocode(query: str, language: str = "zh-hans") -> GeoResult | GeoFailure:
     query = " ".join((query or "").split())[:200]
     if len(query) < 2:
         return GeoFailure(_("Type at least two characters of an address or place name."))
-    if not settings.PORTAL_GEOCODER_DOMAIN:
-        # No geocoder configured: addresses are never sent to a service nobody chose.
-        return GeoFailure(_("Address search is not configured on this site. Place the pin on the map, "
-                            "or describe the place in the address field."))
-    key = _cache_key(query, language)
+    if not backend():
+        return _not_configured()
+    key = _cache_key("search", query, language)
     cached = cache.get(key)
     if cached is not None:
         return GeoResult(tuple(Place(**p) for p in cached))
     try:
-        locations = _geocoder().geocode(query, exactly_one=False, limit=MAX_RESULTS * 2,
-                                        language=language, **_area_options()) or []
+        locations = _search(query, language)
         places = tuple(_places(locations))
     except (GeopyError, OSError, ValueError, TypeError, KeyError) as exc:
-        log.warning("geocoder failed: %r", exc)
-        return GeoFailure(_("Address search is not available at the moment. Place the pin on the map, "
-                            "or describe the place in the address field."))
+        return _unavailable(exc)
+    cache.set(key, [p.__dict__ for p in places], CACHE_SECONDS if places else EMPTY_CACHE_SECONDS)
+    return GeoResult(places)
+
+
+def _search(query: str, language: str) -> list:
+    if backend() == TIANDITU:  # one answer per query, no language or area options
+        return _geocoder().geocode(query, exactly_one=False) or []
+    return _geocoder().geocode(query, exactly_one=False, limit=MAX_RESULTS * 2,
+                               language=language, **_area_options()) or []
+
+
+def reverse(lat: float, lng: float, language: str = "zh-hans") -> GeoResult | GeoFailure:
+    """The address of a WGS-84 point (one place, or none), or a failure value."""
+    if not valid_coordinate(lat, lng):
+        return GeoFailure(_("This is not a valid position."))
+    if not backend():
+        return _not_configured()
+    key = _cache_key("reverse", f"{lat:.5f},{lng:.5f}", language)
+    cached = cache.get(key)
+    if cached is not None:
+        return GeoResult(tuple(Place(**p) for p in cached))
+    options = {} if backend() == TIANDITU else {"language": language}
+    try:
+        found = _geocoder().reverse((lat, lng), exactly_one=True, **options)
+    except (GeopyError, OSError, ValueError, TypeError, KeyError) as exc:
+        return _unavailable(exc)
+    places = (Place(str(found.address)[:300], lat, lng),) if found and found.address else ()
     cache.set(key, [p.__dict__ for p in places], CACHE_SECONDS if places else EMPTY_CACHE_SECONDS)
     return GeoResult(places)
 

@@ -282,6 +282,14 @@ def _fail_exhausted(now: datetime) -> int:
     ).update(state=State.FAILED, claimed_until=None, last_error="worker stopped during the last attempt")
 
 
+def requeue(notification_id: int, now: datetime | None = None) -> bool:
+    """failed → pending with a fresh set of attempts (an operator's retry). Compare-and-set
+    on the state, so two operators retrying at once requeue it once."""
+    now = now or timezone.now()
+    return Notification.objects.filter(pk=notification_id, state=State.FAILED).update(
+        state=State.PENDING, attempts=0, next_attempt_at=now, claimed_until=None) == 1
+
+
 def send_one(notification_id: int, now: datetime | None = None) -> str:
     """Send one row if it is due and nobody else holds it. Idempotent: a sent row is a no-op."""
     now = now or timezone.now()

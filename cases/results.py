@@ -16,6 +16,7 @@ from cases.calendar import load_calendar
 from cases.deadlines import start_clock, stop_clocks
 from cases.lifecycle import bump_version
 from cases.models import Assignment, Case, ClockKind, RectificationTask
+from cases.rating_link import rating_url
 from cases.workflow import (
     CASE_LIFECYCLE,
     NotPermitted,
@@ -127,7 +128,8 @@ def _finish(current: Case, at: datetime) -> list[dict]:
     stop_clocks(current, None, at, all_assignments=True)
     log = MoveLog()
     move_all(Assignment.objects.filter(case=current, is_active=True), "finish", at, log, finished_at=at)
-    notifications.notify_reporter(current, "case_closed", {"reply_text": current.reply_text},
+    notifications.notify_reporter(current, "case_closed", {"reply_text": current.reply_text,
+                                                           "rate_url": rating_url(current.pk, at)},
                                   f"closed:{current.version}", now=at)
     return log.moves
 

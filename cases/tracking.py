@@ -11,12 +11,15 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from cases.calendar import CalendarNotCovered, WorkCalendar, load_calendar, local_date
 from cases.intake import check_access_code, hash_access_code
 from cases.lifecycle import bump_version
-from cases.models import Case, CaseEvent, CaseState, Clock, ClockKind, DeadlineSetting, Feedback
+from cases.models import Case, CaseEvent, CaseState, Clock, ClockKind, DeadlineSetting, Feedback, Photo
+from cases.rating_link import read_rating_token
 from cases.results import reopen
 from cases.workflow import CASE_LIFECYCLE, WorkflowError, record_event
 
@@ -151,6 +154,9 @@ class TrackView:
     windows: Windows
     merged_into: "TrackView | None" = None
     co_departments: list[str] = field(default_factory=list)
+    due_sentence: str = ""
+    citizen_photos: list[Photo] = field(default_factory=list)
+    after_photos: list[Photo] = field(default_factory=list)
 
 
 def _state_text(case: Case) -> str:
@@ -170,18 +176,55 @@ def _state_text(case: Case) -> str:
 
 
 def _due(case: Case) -> tuple[datetime | None, str]:
+    """The deadline the reporter waits for and its kind: handling, acknowledge or next."""
     clocks = Clock.objects.filter(case=case, stopped_at__isnull=True, action_item__isnull=True)
     if case.state in (CaseState.IN_PROGRESS, CaseState.PENDING_REVIEW):
         handling = clocks.filter(kind=ClockKind.HANDLING, assignment__role="lead").order_by("due_at").first()
         if handling:
-            return handling.due_at, _("The department is due to finish handling by")
+            return handling.due_at, "handling"
     if case.state in (CaseState.SUBMITTED, CaseState.ASSIGNED):
         ack = clocks.filter(kind=ClockKind.ACKNOWLEDGE).first()
         if ack:
-            return ack.due_at, _("You will be told whether your report is accepted by")
-    if case.state in (CaseState.SUBMITTED, CaseState.ASSIGNED, CaseState.IN_PROGRESS, CaseState.PENDING_REVIEW):
-        return case.next_due_at, _("Next step due by")
+            return ack.due_at, "acknowledge"
+    if case.state in CaseState.OPEN and case.next_due_at:
+        return case.next_due_at, "next"
     return None, ""
+
+
+def _due_label(kind: str) -> str:
+    return {
+        "handling": _("The department is due to finish handling by"),
+        "acknowledge": _("You will be told whether your report is accepted by"),
+        "next": _("Next step due by"),
+    }.get(kind, "")
+
+
+def deadline_sentence(kind: str, due_at: datetime, now: datetime, calendar: WorkCalendar) -> str:
+    """The deadline in plain words: "应于2026年3月12日前办结，还剩3个工作日"."""
+    day = local_date(due_at)
+    date_text = formats.date_format(day, "DATE_FORMAT")
+    lead = {
+        "handling": _("To be finished by %(date)s"),
+        "acknowledge": _("You are to be told whether your report is accepted by %(date)s"),
+    }.get(kind, _("The next step is due by %(date)s")) % {"date": date_text}
+    remaining = _remaining(day, local_date(now), calendar)
+    return _("%(deadline)s, %(remaining)s") % {"deadline": lead, "remaining": remaining} if remaining else lead
+
+
+def _remaining(due_day, today, calendar: WorkCalendar) -> str:
+    """Working days left (after today, up to and including the due day), or how late."""
+    try:
+        if due_day == today:
+            return _("due today")
+        if due_day < today:
+            late = calendar.working_days_between(due_day, today)
+            if not late:
+                return _("the deadline has passed")
+            return ngettext("%(n)s working day late", "%(n)s working days late", late) % {"n": late}
+        left = calendar.working_days_between(today, due_day)
+    except CalendarNotCovered:  # a year the administrators have not entered: the date alone
+        return ""
+    return ngettext("%(n)s working day left", "%(n)s working days left", left) % {"n": left}
 
 
 def _timeline(case: Case) -> list[TimelineEntry]:
@@ -197,27 +240,55 @@ def _contacts(case: Case) -> list[str]:
     return [m for m in (mask_phone(reporter.phone), mask_email(reporter.email)) if m]
 
 
+def reporter_photos(case: Case):
+    """Photos the reporter of `case` may see: their own report's photos, and the
+    evidence of the result ("after") once it is made public and the city has replied."""
+    own = Photo.objects.filter(case=case, kind=Photo.Kind.CITIZEN)
+    if case.state not in CaseState.RESOLVED:
+        return own
+    return own | Photo.objects.filter(case=case, kind=Photo.Kind.AFTER, is_public=True)
+
+
 def build_view(case: Case, now: datetime | None = None, *, nested: bool = False) -> TrackView:
     """The reporter's view; `nested` is the surviving case of a merge: its timeline
     and state only, nothing about its own reporters and no actions."""
-    case = Case.objects.select_related("lead_department", "merged_into").get(pk=case.pk)
-    due_at, due_text = _due(case)
+    now = now or timezone.now()
+    case = Case.objects.select_related("lead_department", "merged_into", "category", "subcategory").get(pk=case.pk)
+    due_at, due_kind = _due(case)
     reply = ""
     if case.state in CaseState.RESOLVED:
         reply = case.reply_text
     elif case.state == CaseState.REJECTED:
         reply = case.rejection_reason
     co = [a.department.name for a in case.assignments.filter(is_active=True, role="co").select_related("department")]
+    photos = [] if nested else list(reporter_photos(case).order_by("received_at", "pk"))
     view = TrackView(
         case=case, state_text=_state_text(case),
         department=case.lead_department.name if case.lead_department_id else "",
-        due_at=due_at, due_text=due_text,
+        due_at=due_at, due_text=_due_label(due_kind),
+        due_sentence=deadline_sentence(due_kind, due_at, now, load_calendar()) if due_at else "",
+        # An extension matters while the reporter waits; once the case is finished it is history.
         extensions=[e.shown_public_text for e in case.events.filter(kind="extension_approved", is_public=True)
-                    .order_by("created_at")],
+                    .order_by("created_at")] if case.state in CaseState.OPEN else [],
         timeline=_timeline(case), reply=reply, contacts=[] if nested else _contacts(case),
         windows=Windows(None, None, None, False, None, False, False) if nested else windows(case, now),
         co_departments=co,
+        citizen_photos=[p for p in photos if p.kind == Photo.Kind.CITIZEN],
+        after_photos=[p for p in photos if p.kind == Photo.Kind.AFTER],
     )
     if not nested and case.state == CaseState.MERGED and case.merged_into_id:
         view.merged_into = build_view(case.merged_into, now, nested=True)
     return view
+
+
+# --- The rating link of the closing message ----------------------------------------------
+
+
+def case_for_rating(token: str) -> Case | None:
+    """The case of a rating link still bound to the case's latest reply, else None."""
+    signed = read_rating_token(token)
+    case = Case.objects.filter(pk=signed[0]).first() if signed else None
+    replied_at = reply_time(case) if case else None
+    if replied_at is None or int(replied_at.timestamp()) != signed[1]:
+        return None
+    return case

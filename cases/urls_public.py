@@ -15,10 +15,13 @@ urlpatterns = [
     path("report/geocode", api.geocode, name="report_geocode"),
     path("report/nearby", api.nearby, name="report_nearby"),
     path("report/photo-gps", api.photo_gps, name="report_photo_gps"),
+    path("report/area", api.service_area, name="report_area"),
     path("track/", track.track, name="track"),
     path("track/<str:reference>/", track.track_case, name="track_case"),
     path("track/<str:reference>/feedback", track.feedback, name="track_feedback"),
     path("track/<str:reference>/review", track.review, name="track_review"),
     path("track/<str:reference>/forget", track.forget, name="track_forget"),
+    path("track/<str:reference>/photo/<int:photo_id>/<str:variant>", track.photo, name="track_photo"),
+    path("track/rate/<str:token>/", track.rate, name="track_rate"),
     path("privacy/", public.privacy, name="privacy"),
 ]

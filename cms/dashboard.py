@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -37,7 +38,7 @@ def by_month() -> dict:
     counts = {row["month"].date() if hasattr(row["month"], "date") else row["month"]: row["n"] for row in rows}
     months = _months(min(counts), max(counts)) if counts else []
     return {"id": "by-month", "kind": "line", "title": _("Cases received by month"), "series": _("Cases"),
-            "labels": [f"{m:%Y-%m}" for m in months], "values": [counts.get(m, 0) for m in months]}
+            "labels": [date_format(m, "YEAR_MONTH_FORMAT") for m in months], "values": [counts.get(m, 0) for m in months]}
 
 
 def by_category() -> dict:

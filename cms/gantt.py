@@ -8,6 +8,7 @@ value from the database goes through ``escape``. The markup is the same as the
 templates' was, so the styles and the tests did not change.
 """
 
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -38,7 +39,8 @@ TABLE_ROW = (
 
 
 def _day(value) -> str:
-    return value.strftime("%Y-%m-%d") if value else ""
+    """A public date in the reader's language: 2026年3月2日 / March 2, 2026 (docs/public-site.md)."""
+    return date_format(value, "DATE_FORMAT") if value else ""
 
 
 def _markers(row: LedgerRow) -> str:

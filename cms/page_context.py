@@ -1,18 +1,26 @@
 """Context builders for the transparency pages and the open data responses.
 Thin: parse the query, call one data function, hand the result to a template."""
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from cases import figures, refcache
+from cases.maps.config import map_settings
 from cases.models import Department
 from cases.programme import STATUS_LABELS
 from cms import disclosure, gantt, ledger
 from cms.caching import cached
-from cms.public_cases import CaseFilter, filter_options, geojson, public_count, public_rows, record
+from cms.public_cases import (
+    CaseFilter,
+    filter_options,
+    geojson,
+    public_count,
+    public_rows,
+    record,
+    with_date_texts,
+)
 
 PER_PAGE = 20
 
@@ -76,12 +84,10 @@ def public_cases_context(page, request) -> dict:
         "filter": case_filter, "query": query, "page_obj": page_obj,
         "options": cached("case-filter-options", filter_options, get_language(),
                           refcache.version(refcache.PUBLIC_DATA)),
-        "records": [record(row) for row in page_obj.object_list],
+        "records": [with_date_texts(record(row)) for row in page_obj.object_list],
         "csv_url": page.url + page.reverse_subpage("csv") + suffix,
         "geojson_url": page.url + page.reverse_subpage("geojson") + suffix,
-        "townships_url": page.url + page.reverse_subpage("townships"),
-        "tile_url": settings.PORTAL_MAP_TILE_URL, "tile_key": settings.PORTAL_MAP_TILE_KEY,
-        "tile_subdomains": settings.PORTAL_MAP_TILE_SUBDOMAINS, "attribution": settings.PORTAL_MAP_ATTRIBUTION,
+        "map_settings": map_settings(),
     }
 
 

@@ -10,10 +10,12 @@ summary is the only public text.
 """
 
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from cases.models import Case, CaseState, Category, Township
@@ -103,10 +105,18 @@ def record(row: dict) -> dict:
     }
 
 
+def with_date_texts(rec: dict) -> dict:
+    """Adds the dates as the reader writes them (2026年3月2日) for pages and map popups;
+    `received`/`closed` stay ISO, as open data (CSV, GeoJSON) wants them."""
+    for key in ("received", "closed"):
+        rec[f"{key}_text"] = date_format(date.fromisoformat(rec[key]), "DATE_FORMAT") if rec[key] else ""
+    return rec
+
+
 def geojson(case_filter: CaseFilter) -> dict:
     features = []
     for row in public_rows(case_filter).iterator(chunk_size=2000):
-        rec = record(row)
+        rec = with_date_texts(record(row))
         if rec["latitude"] is None:
             continue
         props = {k: v for k, v in rec.items() if k not in ("latitude", "longitude")}
@@ -149,8 +159,3 @@ def filter_options() -> dict:
         "years": public_years(),
     }
 
-
-def township_outlines() -> dict:
-    features = [{"type": "Feature", "properties": {"name": name}, "geometry": boundary}
-                for name, boundary in Township.objects.values_list("name", "boundary") if boundary]
-    return {"type": "FeatureCollection", "features": features}

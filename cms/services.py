@@ -13,8 +13,10 @@ import uuid
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.utils import formats
 from django.utils.html import escape
 from django.utils.text import slugify
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import ImageOps
@@ -37,10 +39,15 @@ def typical_case_collection() -> Collection:
 
 
 def may_draft(user, case: Case) -> bool:
-    """Editors draft from published cases; intake officers from any closed case."""
-    if not roles.has_role(user, *DRAFT_ROLES) or case.state != CaseState.CLOSED:
-        return False
-    return case.is_public or roles.has_role(user, roles.INTAKE)
+    """Editors and intake officers draft from any case with a result, public or not: the
+    draft stays unpublished until the case is public (cms/models/typical.py)."""
+    return roles.has_role(user, *DRAFT_ROLES) and case.state in CaseState.RESOLVED
+
+
+def default_photos(user, case: Case):
+    """What a draft carries unless other photos are chosen: the public before/after photos."""
+    return (choosable_photos(user, case).filter(is_public=True, kind__in=[Photo.Kind.BEFORE, Photo.Kind.AFTER])
+            .order_by("received_at", "pk"))
 
 
 def choosable_photos(user, case: Case):
@@ -75,9 +82,21 @@ def _paragraphs(text: str) -> str:
     return "".join(f"<p>{escape(line.strip())}</p>" for line in text.splitlines() if line.strip())
 
 
+def _facts(case: Case) -> str:
+    """When it was reported and closed, and who handled it, in the site's date form."""
+    done = case.closed_at or case.replied_at
+    facts = [_("Received: %(date)s") % {"date": formats.date_format(localtime(case.received_at), "DATE_FORMAT")}]
+    if done:
+        facts.append(_("Closed: %(date)s") % {"date": formats.date_format(localtime(done), "DATE_FORMAT")})
+    if case.lead_department_id:
+        facts.append(_("Handled by: %(department)s") % {"department": case.lead_department.name})
+    return "".join(f"<p>{escape(f)}</p>" for f in facts)
+
+
 def draft_body(case: Case, images: list) -> list[dict]:
-    """Raw StreamField data: what was found, what was done, accountability, photos."""
-    body = []
+    """Raw StreamField data: the case's dates and department, what was found, what was
+    done, accountability, photos."""
+    body = [{"type": "heading", "value": _("The case")}, {"type": "paragraph", "value": _facts(case)}]
     for heading, text in ((_("What was found"), case.public_summary),
                           (_("Handling and rectification"), case.reply_text),
                           (_("Accountability"), case.accountability)):
@@ -121,19 +140,22 @@ def _place(photos: list[Photo], images: list) -> tuple:
 
 
 def _title(case: Case) -> str:
+    if case.title.strip():
+        return case.title.strip()
     return _("%(township)s: %(category)s problem rectified") % {
         "township": case.township.name if case.township_id else _("City"), "category": case.category.name}
 
 
 @transaction.atomic
-def draft_typical_case(case: Case, user, photo_ids=()) -> TypicalCasePage:
-    """Create an unpublished typical case page from a closed case; return it."""
+def draft_typical_case(case: Case, user, photo_ids=None) -> TypicalCasePage:
+    """Create an unpublished typical case page from a resolved case; return it. Without
+    `photo_ids` it carries the case's public before/after photos."""
     if not may_draft(user, case):
         raise PermissionDenied(_("You may not draft a typical case from this case."))
     index = TypicalCaseIndexPage.objects.first()
     if index is None:
         raise ValidationError(_("Create the typical case index page first."))
-    photos = _chosen(user, case, photo_ids)
+    photos = list(default_photos(user, case)) if photo_ids is None else _chosen(user, case, photo_ids)
     collection = typical_case_collection()
     images = [_wagtail_image(p, case, n, collection, user) for n, p in enumerate(photos, start=1)]
     before, after, rest = _place(photos, images)

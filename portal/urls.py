@@ -3,21 +3,29 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cases.maps.views import townships_geojson
+from cases.staffnames.views import StaffAccountView
 from cms.search.views import search as site_search
 from portal.health import healthz, livez, readyz
+from portal.icons import favicon
 
 urlpatterns = [
     path("livez", livez, name="livez"),
     path("readyz", readyz, name="readyz"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
+    # Before Wagtail's own account URL: the same page with one full-name field (cases/staffnames).
+    path("admin/account/", require_admin_access(StaffAccountView.as_view()), name="wagtailadmin_account"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap),
     path("open311/v2/", include("cases.api.urls")),
+    path("maps/townships.geojson", townships_geojson, name="map_townships"),
 ]
 
 if settings.PORTAL_BENCH_REFERENCE_VIEWS:

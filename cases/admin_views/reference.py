@@ -27,6 +27,8 @@ from cases.models import (
     WorkCalendarDay,
     WorkCalendarYear,
 )
+from cases.staffnames.forms import FULL_NAME
+from cases.staffnames.names import display_name
 
 from . import forms as admin_forms
 from .base import AdministratorViewSet
@@ -193,6 +195,10 @@ class WorkCalendarDayViewSet(AdministratorViewSet):
     ], base_form_class=admin_forms.WorkCalendarDayForm)
 
 
+def staff_name(profile: StaffProfile) -> str:
+    return display_name(profile.user)
+
+
 def staff_roles(profile: StaffProfile) -> str:
     names = [group.name for group in profile.user.groups.all()]  # prefetched by the listing
     return ", ".join(str(roles.ROLE_LABELS.get(n, n)) for n in names)
@@ -202,7 +208,10 @@ class StaffProfileViewSet(AdministratorViewSet):
     model = StaffProfile
     icon = "user"
     menu_label = _("Staff profiles")
-    list_display = ["__str__", "department", "phone", Column("roles", label=_("roles"), accessor=staff_roles)]
+    list_display = ["__str__", Column("full_name", label=FULL_NAME, accessor=staff_name), "department", "phone",
+                    Column("roles", label=_("roles"), accessor=staff_roles)]
+    list_export = ["user.username", "user.get_full_name", "department", "phone"]
+    export_headings = {"user.username": pgettext_lazy("staff user", "Username"), "user.get_full_name": FULL_NAME}
     list_select_related = ("user", "department")
     list_prefetch_related = ("user__groups",)
     list_filter = ["department"]

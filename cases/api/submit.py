@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from cases.intake import ReporterInput, ReportInput, SubmitResult, submit_case
 from cases.models import ApiClient, CaseSource, Category, LocationSource
 from cases.photos import PhotoError
+from cases.staffnames.names import join_name
 from cases.workflow import WorkflowError
 
 from .catalogue import attribute_specs, find_service
@@ -27,7 +28,6 @@ MAX_DESCRIPTION = 4000  # the spec's limit
 MAX_ADDRESS = 300  # Case.address
 MAX_MEDIA_URL = 2000
 _ATTRIBUTE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass
@@ -158,8 +158,7 @@ def _not_listed(code: str, value: str) -> str:
 
 def _reporter(request: HttpRequest) -> ReporterInput:
     first, last = field_value(request, "first_name"), field_value(request, "last_name")
-    # Chinese names are written family name first, without a space.
-    name = f"{last}{first}" if _CJK.search(first + last) else " ".join(p for p in (first, last) if p)
+    name = join_name(first, last)
     phone, email = field_value(request, "phone"), field_value(request, "email")
     # The API client collects the reporter's consent to the privacy notice (client agreement).
     return ReporterInput(is_anonymous=not (name or phone or email), name=name[:200], phone=phone[:40],

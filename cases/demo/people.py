@@ -61,7 +61,7 @@ class UserMaker:
         user = user_model.objects.filter(username=username).first()
         if user is None:
             user = user_model(username=username, password=self._password_hash())
-        user.first_name, user.last_name = name[1:], name[:1]
+        user.first_name, user.last_name = name, ""  # one full name (cases/staffnames)
         user.email = f"{username}@{MAIL_DOMAIN}"
         user.is_staff = True
         user.is_active = True

@@ -2,19 +2,23 @@
 
 from django.db import migrations, models
 
+from cases.operations.schema import AddIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # The case table is written all day: build the indexes without a write lock.
+    atomic = False
 
     dependencies = [
         ('cases', '0001_initial'),
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='case',
             index=models.Index(fields=['is_overdue', 'state', 'lead_department'], name='case_overdue_state_dept'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='case',
             index=models.Index(fields=['is_supervised', 'state', 'lead_department'], name='case_supervised_state_dept'),
         ),

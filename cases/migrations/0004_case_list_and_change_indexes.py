@@ -3,19 +3,23 @@
 import django.db.models.lookups
 from django.db import migrations, models
 
+from cases.operations.schema import AddIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # The case table is written all day: build the indexes without a write lock.
+    atomic = False
 
     dependencies = [
         ('cases', '0003_encrypt_outbox'),
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='case',
             index=models.Index(django.db.models.lookups.IsNull(models.F('next_due_at'), True), models.F('next_due_at'), models.OrderBy(models.F('received_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='case_due_order'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='case',
             index=models.Index(fields=['updated_at'], name='case_updated'),
         ),

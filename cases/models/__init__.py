@@ -11,6 +11,7 @@ from .case import (
     ReferenceSequence,
     ReporterIdentity,
 )
+from .operations import OperatorAction
 from .programme import (
     ActionItem,
     JointMeeting,
@@ -75,7 +76,7 @@ __all__ = [
     "ActionItem", "ApiClient", "Assignment", "Case", "CaseEvent",
     "CaseSource", "CaseState", "Category", "Clock", "ClockKind", "DayUnit", "DeadlinePolicy",
     "DeadlineSetting", "Department", "ExtensionRequest", "Feedback", "IdentityAccessLog", "ImportJob",
-    "JointMeeting", "LocationSource", "Milestone", "Notification", "Photo", "RectificationTask",
+    "JointMeeting", "LocationSource", "Milestone", "Notification", "OperatorAction", "Photo", "RectificationTask",
     "ReferenceSequence", "ReferralBatch", "ReporterIdentity", "RoutingRule", "SpotCheck", "StaffProfile",
     "TaskHeartbeat", "Township", "WorkCalendarDay", "WorkCalendarYear",
     "EvidenceFile", "MilestoneState", "MilestoneTemplate", "MilestoneTemplateStep", "Objection", "ObjectionState",

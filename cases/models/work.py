@@ -52,7 +52,10 @@ class Photo(models.Model):
     original = models.FileField(storage=private_storage, upload_to=_private_name, max_length=200)
     image = models.FileField(storage=private_storage, upload_to=_private_name, max_length=200)
     thumbnail = models.FileField(storage=private_storage, upload_to=_private_name, max_length=200)
-    original_sha256 = models.CharField(max_length=64)
+    original_sha256 = models.CharField(max_length=64)  # the server's hash of the bytes it received
+    # The SHA-256 the reporter's browser says it computed of the file before shrinking it
+    # (cases/reportform/claims.py): a claim, never checked against anything the server has.
+    client_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     original_format = models.CharField(max_length=10)
     original_size = models.PositiveIntegerField()
     width = models.PositiveIntegerField()

@@ -4,11 +4,23 @@
 table stays writable while it builds (a plain AddIndex blocks every write to the table for
 the whole build); on SQLite it is a plain CREATE INDEX. The migration must say
 ``atomic = False``. `lint_migration()` is the check CI runs over every migration
-(tests/cases/test_migration_lint.py).
+(tests/cases/test_migration_lint.py), the first one included.
+
+Some risks need a person to judge: a data migration (RunPython) holds its row locks until
+it commits, and a changed column type rewrites the table under an exclusive lock. A
+migration whose author checked such a step says why it is safe in a class attribute::
+
+    class Migration(migrations.Migration):
+        live_review = "Runs on an empty table: the model is created by this release."
+
+The linter then accepts the migration; a review note on a migration that has nothing to
+review is reported too, so the notes stay true.
 """
 
+import re
+
 from django.db import NotSupportedError
-from django.db.migrations import AddConstraint, AddField, AddIndex, AlterField, RunSQL
+from django.db.migrations import AddConstraint, AddField, AddIndex, AlterField, RunPython, RunSQL
 from django.db.models import UniqueConstraint
 
 # Tables that grow with the city's caseload: locking them blocks citizens and staff.
@@ -46,6 +58,11 @@ class AddIndexConcurrently(AddIndex):
             schema_editor.remove_index(model, self.index, concurrently=True)
 
 
+def _sql_text(op: RunSQL) -> str:
+    return " ".join(s if isinstance(s, str) else s[0] for s in
+                    (op.sql if isinstance(op.sql, (list, tuple)) else [op.sql])).upper()
+
+
 def _created_here(migration) -> set[str]:
     return {op.name.lower() for op in migration.operations if type(op).__name__ == "CreateModel"}
 
@@ -64,14 +81,58 @@ def _problem(app_label: str, op, migration, created: set[str]) -> str | None:
     if large and isinstance(op, AddConstraint) and isinstance(op.constraint, UniqueConstraint):
         return f"unique constraint {op.constraint.name} on {model} builds an index under a write lock"
     if isinstance(op, RunSQL):
-        sql = " ".join(s if isinstance(s, str) else s[0] for s in
-                       (op.sql if isinstance(op.sql, (list, tuple)) else [op.sql])).upper()
+        sql = _sql_text(op)
         if "CREATE INDEX" in sql and "CONCURRENTLY" not in sql:
             return "RunSQL creates an index without CONCURRENTLY"
     return None
 
 
-def lint_migration(app_label: str, migration) -> list[str]:
+def _needs_review(app_label: str, op, created: set[str], state_before, connection) -> str | None:
+    if isinstance(op, RunPython):
+        return "a data migration (RunPython) holds its row locks until it commits: say why it is safe"
+    if isinstance(op, RunSQL) and re.search(r"\b(UPDATE|DELETE|ALTER\s+TABLE|LOCK)\b", _sql_text(op)):
+        return "RunSQL changes rows or tables: say why it is safe on a live database"
+    model = (getattr(op, "model_name", "") or "").lower()
+    if state_before is None or not isinstance(op, AlterField) or model in created:
+        return None
+    if model not in LARGE_MODELS.get(app_label, set()):
+        return None
+    old = state_before.models[app_label, model].fields.get(op.name)
+    if old is None:
+        return None
+    old_type, new_type = old.db_parameters(connection)["type"], op.field.db_parameters(connection)["type"]
+    if old_type != new_type:
+        return f"AlterField {model}.{op.name} changes the column from {old_type} to {new_type}: " \
+               "the table is rewritten under an exclusive lock"
+    if old.null and not op.field.null:
+        return f"AlterField {model}.{op.name} sets NOT NULL: the whole table is scanned under an exclusive lock"
+    return None
+
+
+def lint_migration(app_label: str, migration, state_before=None, connection=None) -> list[str]:
+    """Problems of one migration. With `state_before` (the project state before it) and a
+    `connection`, column changes on large tables are checked too."""
     created = _created_here(migration)
-    problems = (_problem(app_label, op, migration, created) for op in migration.operations)
-    return [f"{app_label}.{migration.name}: {p}" for p in problems if p]
+    problems = [p for p in (_problem(app_label, op, migration, created) for op in migration.operations) if p]
+    review = [r for r in (_needs_review(app_label, op, created, state_before, connection)
+                          for op in migration.operations) if r]
+    note = str(getattr(migration, "live_review", "") or "").strip()
+    if note and not review:
+        problems.append("live_review is set but nothing in the migration needs a review: remove the note")
+    elif review and not note:
+        problems += [f"{r} (class attribute live_review)" for r in review]
+    return [f"{app_label}.{migration.name}: {p}" for p in problems]
+
+
+def lint_project(loader, connection, app_labels=("cases", "cms")) -> tuple[int, list[str]]:
+    """(migrations read, problems) over every migration of the apps. The state before a
+    migration is built only when it alters a column (building it is the slow part)."""
+    read, problems = 0, []
+    for (app_label, name), migration in sorted(loader.disk_migrations.items()):
+        if app_label not in app_labels:
+            continue
+        alters = any(isinstance(op, AlterField) for op in migration.operations)
+        before = loader.project_state((app_label, name), at_end=False) if alters else None
+        problems += lint_migration(app_label, migration, before, connection)
+        read += 1
+    return read, problems

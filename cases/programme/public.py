@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import is_ratelimited
 
 from cases import captcha
+from cases.form_a11y import AccessibleFormMixin
 from cases.lifecycle import WorkflowError
 from cases.models import EvidenceFile, RectificationTask, TaskState, TaskVerification
 from cases.views.common import client_ip
@@ -58,7 +59,7 @@ def notice_rows() -> list[dict]:
     return [{"task": t, "verification": latest.get(t.pk)} for t in tasks]
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(AccessibleFormMixin, forms.Form):
     text = forms.CharField(label=_("Your objection"), widget=forms.Textarea(attrs={"rows": 5}), max_length=2000,
                            help_text=_("What is not rectified, where, and since when."))
     contact = forms.CharField(label=_("Contact (optional)"), required=False, max_length=200,

@@ -1,5 +1,5 @@
 """Small JSON endpoints behind the report form's JavaScript: proof-of-work
-challenge, address search, similar cases nearby, GPS in a photo. None of them
+challenge, address search, similar cases nearby, the service area, GPS in a photo. None of them
 stores anything."""
 
 from django import forms
@@ -36,24 +36,51 @@ def geocode(request):
     return JsonResponse({"ok": True, "results": [p.as_dict() for p in result.places]})
 
 
-class NearbyQuery(forms.Form):
-    category = forms.ModelChoiceField(queryset=root_categories())
+class PointQuery(forms.Form):
     lat = forms.FloatField(min_value=-90, max_value=90)
     lng = forms.FloatField(min_value=-180, max_value=180)
     crs = forms.ChoiceField(choices=[(c, c) for c in geo.CRS_CHOICES], required=False)
 
 
+    def wgs84(self) -> tuple[float, float]:
+        data = self.cleaned_data
+        return geo.to_wgs84(data["lat"], data["lng"], data.get("crs") or "wgs84")
+
+
+class NearbyQuery(PointQuery):
+    category = forms.ModelChoiceField(queryset=root_categories())
+
+
+def _lookup(request, form_class, refusal: str):
+    """The rate limit, then the query: (query, None), or (None, the refusal to send)."""
+    if rate_limited(request, "lookup"):
+        return None, too_many(request, json=True)
+    query = form_class(request.GET)
+    if not query.is_valid():
+        return None, json_failure(refusal, status=400)
+    return query, None
+
+
 @require_GET
 def nearby(request):
-    if rate_limited(request, "lookup"):
-        return too_many(request, json=True)
-    query = NearbyQuery(request.GET)
-    if not query.is_valid():
-        return json_failure(_("Choose a kind of problem and place the pin first."), status=400)
-    data = query.cleaned_data
-    lat, lng = geo.to_wgs84(data["lat"], data["lng"], data.get("crs") or "wgs84")
-    cases = nearby_open_cases(data["category"], lat, lng)
+    query, refused = _lookup(request, NearbyQuery, _("Choose a kind of problem and place the pin first."))
+    if refused:
+        return refused
+    cases = nearby_open_cases(query.cleaned_data["category"], *query.wgs84())
     return JsonResponse({"ok": True, "cases": [c.as_dict() for c in cases]})
+
+
+@require_GET
+def service_area(request):
+    """Whether a pin is inside the city, asked as soon as it is placed (the same rule
+    intake applies on sending, cases.geo.service_area). Says nothing about cases."""
+    query, refused = _lookup(request, PointQuery,
+                             _("The location is not a valid coordinate. Please place the pin again."))
+    if refused:
+        return refused
+    lat, lng = query.wgs84()
+    outside = geo.service_area(lat, lng) == geo.OUTSIDE
+    return JsonResponse({"ok": True, "outside": outside, "message": geo.outside_message() if outside else ""})
 
 
 @limit_before_parsing("lookup", json=True)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
-from cases import geo
+from cases.maps.config import map_settings
 from portal.clientip import client_ip, ratelimit_key
 from portal.csp import tile_sources
 
@@ -58,19 +58,17 @@ def allow_tiles(response):
 
 
 def map_config() -> dict:
-    """What static/js/report.js needs: tiles, map start view, endpoints, texts."""
-    box = geo.city_bbox()
+    """What static/js/report.js needs: the shared map settings, endpoints, texts."""
     return {
-        "tiles": {"url": settings.PORTAL_MAP_TILE_URL, "key": settings.PORTAL_MAP_TILE_KEY,
-                  "subdomains": settings.PORTAL_MAP_TILE_SUBDOMAINS, "attribution": settings.PORTAL_MAP_ATTRIBUTION},
-        "crs": settings.PORTAL_MAP_CRS,
-        "bounds": [[box[0], box[1]], [box[2], box[3]]] if box else None,
+        "map": map_settings(),
         "urls": {"geocode": reverse("report_geocode"), "nearby": reverse("report_nearby"),
-                 "photoGps": reverse("report_photo_gps"), "follow": reverse("report_follow")},
+                 "photoGps": reverse("report_photo_gps"), "follow": reverse("report_follow"),
+                 "area": reverse("report_area")},
         "altchaWorkers": {"pbkdf2": static("vendor/altcha/workers/pbkdf2.js"),
                           "sha": static("vendor/altcha/workers/sha.js")},
         "maxPhotos": settings.PORTAL_PHOTO_MAX_COUNT,
         "maxPhotoBytes": settings.PORTAL_PHOTO_MAX_BYTES,
+        "maxEdge": settings.PORTAL_PHOTO_MAX_EDGE,  # photos are shrunk to it in the browser
         "text": _js_texts(),
     }
 
@@ -97,6 +95,14 @@ def _js_texts() -> dict:
         "received": _("received %(date)s"),
         "waitCaptcha": _("One moment: the anti-robot check is finishing. Your report is sent as soon as it is "
                          "done."),
-        "noTiles": _("The map background is not available. You can still place the pin, use your location or "
-                     "search for an address."),
+        "preparingPhotos": _("Preparing your photos…"),
+        "photoAsIs": _("%(name)s (%(size)s) is sent as it is."),
+        "photoShrunk": _("%(name)s (%(from)s) is sent reduced to %(edge)s pixels (%(to)s); its original "
+                         "fingerprint (SHA-256) is sent with it."),
+        "uploading": _("Sending your report: %(percent)s%% (%(sent)s of %(total)s)"),
+        "uploadDone": _("Sent. One moment…"),
+        "uploadFailed": _("The report could not be sent. Check your connection and send it again; nothing you "
+                          "entered is lost."),
+        "noTiles": _("No street map is configured: the map shows the township boundaries. You can still place "
+                     "the pin, use your location or search for an address."),
     }

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,10 +19,12 @@ from cases import captcha
 from cases.duplicates import find_followable, follow_case
 from cases.fields import decrypt, encrypt
 from cases.forms import FollowForm, ReportForm
-from cases.intake import IntakeError, SubmitResult, submit_case
+from cases.intake import IntakeError, SubmitResult
 from cases.models import Case
 from cases.photos import PhotoError, process_photo
-from cases.views.common import allow_tiles, client_ip, map_config
+from cases.reportform import resume, simplecheck
+from cases.reportform.service import file_report
+from cases.views.common import allow_tiles, client_ip, map_config, too_many
 from cases.views.track import remember_case
 from cases.workflow import WorkflowError
 from portal.guards import limit_before_parsing
@@ -45,8 +47,15 @@ def _form_kwargs(request) -> dict:
 
 
 def _render_form(request, form, status: int = 200):
-    context = {"form": form, "map_config": map_config(), "captcha_required": form.captcha_required}
+    context = {"form": form, "map_config": map_config(), "captcha_required": form.captcha_required,
+               "simple_check": simplecheck.new_question() if form.captcha_required else None,
+               "simple_limit": int(settings.PORTAL_RATELIMIT_SUBMIT_SIMPLE.split("/")[0])}
     return allow_tiles(render(request, "cases/report_form.html", context, status=status))
+
+
+def _is_upload_request(request) -> bool:
+    """Sent by static/js/report_photos.js (XHR with upload progress): answered in JSON."""
+    return request.headers.get("X-Portal-Upload") == "1"
 
 
 # The rate limit and the body size are checked before the body is read (portal/guards.py).
@@ -54,18 +63,26 @@ def _render_form(request, form, status: int = 200):
 @require_http_methods(["GET", "POST"])
 def report(request):
     if request.method == "GET":
-        return _render_form(request, ReportForm(**_form_kwargs(request)))
+        form = resume.restore(request, ReportForm, _form_kwargs(request)) if "resume" in request.GET else None
+        return _render_form(request, form or ReportForm(**_form_kwargs(request)))
+    upload = _is_upload_request(request)
     token = request.POST.get("idempotency_key", "")
     if _already_filed(token):  # a double click whose first POST already went through
-        return _remember_and_redirect(request, token, None)
+        return _remember_and_redirect(request, token, None, json=upload)
     form = ReportForm(request.POST, request.FILES, **_form_kwargs(request))
+    if form.simple_path and simplecheck.over_limit(request):  # every attempt counts, right or wrong
+        return too_many(request, json=upload)
+    status = 200
     if form.is_valid():
         result = _submit(form)
         if result is not None:
-            return _remember_and_redirect(request, form.token, result)
+            return _remember_and_redirect(request, form.token, result, json=upload)
         if getattr(form, "storage_failed", False):
-            return _render_form(request, form, status=503)
-    return _render_form(request, form)
+            status = 503
+    form.keep_photos(leave_out=getattr(form, "photo_at_fault", ""))
+    if upload:
+        return resume.stash(request, form)
+    return _render_form(request, form, status=status)
 
 
 def _already_filed(token: str) -> bool:
@@ -75,9 +92,10 @@ def _already_filed(token: str) -> bool:
 def _submit(form: ReportForm) -> SubmitResult | None:
     photos = form.cleaned_data["photos"]
     try:
-        return submit_case(form.report_input(), form.reporter_input(), photos)
+        return file_report(form.report_input(), form.reporter_input(), photos, hold=form.simple_path)
     except PhotoError as exc:
-        form.add_error("photos", _photo_message(photos, exc))
+        form.photo_at_fault, message = _photo_at_fault(photos, exc)
+        form.add_error("photos", message)
     except IntakeError as exc:
         form.add_error(exc.field, ValidationError(str(exc), code=exc.code))
     except WorkflowError as exc:
@@ -93,19 +111,19 @@ def _submit(form: ReportForm) -> SubmitResult | None:
     return None
 
 
-def _photo_message(photos, exc: PhotoError) -> str:
+def _photo_at_fault(photos, exc: PhotoError) -> tuple[str, str]:
     """Name the photo at fault: re-check one by one, on this error path only."""
     if exc.code == "too_many":
-        return exc.message
+        return "", exc.message
     for upload in photos:
         try:
             process_photo(upload)
         except PhotoError as own:
-            return f"{upload.name}: {own.message}"
-    return exc.message
+            return upload.name, f"{upload.name}: {own.message}"
+    return "", exc.message
 
 
-def _remember_and_redirect(request, token: str, result: SubmitResult | None):
+def _remember_and_redirect(request, token: str, result: SubmitResult | None, *, json: bool = False):
     """Post-redirect-get. The reference and access code stay readable in this browser
     session until it ends (the code encrypted in the session store, never in a URL or a
     log); a short-lived cache entry covers a concurrent double submit."""
@@ -119,6 +137,8 @@ def _remember_and_redirect(request, token: str, result: SubmitResult | None):
     elif entry.get("token") != token:
         entry = {"token": token, "code": None}
     request.session[SESSION_DONE] = entry
+    if json:
+        return JsonResponse({"ok": True, "location": reverse("report_done")})
     return redirect("report_done")
 
 

@@ -1,10 +1,7 @@
 """Everything the case page shows, read in a fixed number of queries."""
 
-import warnings
 from dataclasses import dataclass
 
-import prcoords
-from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +9,9 @@ from django.utils.translation import pgettext_lazy
 
 from cases import roles
 from cases.access import can_see_reporter, visible_cases
+from cases.maps.config import map_settings as shared_map_settings
 from cases.models import Assignment, Case, CaseEvent, Clock, ExtensionRequest, Photo, SupervisionOrder
+from cases.staffnames.names import display_name
 from cases.workbench import forms as f
 from cases.workbench.registry import Situation, available_specs, build_form
 
@@ -68,7 +67,7 @@ def event_rows(case: Case) -> list[dict]:
     events = CaseEvent.objects.filter(case=case).select_related("actor", "actor_department").order_by(
         "created_at", "pk")
     return [{"event": e, "label": EVENT_LABELS.get(e.kind, e.kind),
-             "actor": (e.actor.get_full_name() or e.actor.get_username()) if e.actor else _("Reporter or system")}
+             "actor": display_name(e.actor) if e.actor else _("Reporter or system")}
             for e in events]
 
 
@@ -118,18 +117,9 @@ def case_context(user, case: Case, bound: dict | None = None) -> dict:
 
 
 def map_settings(case: Case) -> dict | None:
-    """The pin in the tiles' coordinate system (cases are stored in WGS-84)."""
+    """The pin in WGS-84 and the shared map settings; static/js/portal_map.js draws it in
+    the tiles' datum, on the township outlines when no tile server is configured."""
     if case.latitude is None or case.longitude is None:
         return None
-    lat, lng = float(case.latitude), float(case.longitude)
-    crs = getattr(settings, "PORTAL_MAP_CRS", "wgs84")
-    if crs in ("gcj02", "bd09"):
-        with warnings.catch_warnings():  # prcoords warns outside China; display only
-            warnings.simplefilter("ignore")
-            out = (prcoords.wgs_gcj if crs == "gcj02" else prcoords.wgs_bd)(prcoords.Coords(lat, lng))
-        lat, lng = out.lat, out.lon
-    return {"lat": f"{lat:.6f}", "lng": f"{lng:.6f}", "wgs_lat": case.latitude, "wgs_lng": case.longitude,
-            "tiles": getattr(settings, "PORTAL_MAP_TILE_URL", ""),
-            "subdomains": getattr(settings, "PORTAL_MAP_TILE_SUBDOMAINS", "abc"),
-            "key": getattr(settings, "PORTAL_MAP_TILE_KEY", ""),
-            "attribution": getattr(settings, "PORTAL_MAP_ATTRIBUTION", "")}
+    return {"lat": f"{float(case.latitude):.6f}", "lng": f"{float(case.longitude):.6f}",
+            "wgs_lat": case.latitude, "wgs_lng": case.longitude, "settings": shared_map_settings()}

@@ -178,11 +178,26 @@ class PublicityForm(ActionForm):
                                      max_length=4000,
                                      help_text=_("The only text of the case that is published. The reply to the "
                                                  "reporter is not."))
+    public_photos = forms.ModelMultipleChoiceField(
+        Photo.objects.none(), label=_("Photos shown publicly"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only the processed copy is ever shown (no metadata). A public case shows them; a typical "
+                    "case drafted from it carries the public before and after photos."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("is_public", "is_sensitive", "public_summary"):
             self.fields[name].initial = getattr(self.case, name)
+        photos = self.fields["public_photos"]
+        photos.queryset = Photo.objects.filter(case=self.case).order_by("received_at", "pk")
+        photos.label_from_instance = _photo_label
+        photos.initial = [p.pk for p in photos.queryset if p.is_public]
+        if not photos.queryset.exists():
+            del self.fields["public_photos"]
+
+
+def _photo_label(photo: Photo) -> str:
+    caption = f" · {photo.caption}" if photo.caption else ""
+    return f"{photo.get_kind_display()} · {photo.received_at:%Y-%m-%d %H:%M}{caption} (#{photo.pk})"
 
 
 class RevealReporterForm(forms.Form):

@@ -2,10 +2,12 @@
 
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from cases import roles
+from cases.operations import urls as operations_urls
 from cases.programme.access import PROGRAMME_ROLES
 from cases.programme.dashboard import panels_for
 from cases.workbench import urls
@@ -18,6 +20,7 @@ def register_urls():
     return [
         path("cases/", include((urls.urlpatterns, "workbench"), namespace="workbench")),
         path("otp/", include((urls.otp_urlpatterns, "workbench_otp"), namespace="workbench_otp")),
+        path("operations/", include((operations_urls.urlpatterns, "operations"), namespace="operations")),
     ]
 
 
@@ -58,6 +61,29 @@ def _items():
 @hooks.register("register_admin_menu_item")
 def register_menu():
     return SubmenuMenuItem(_("Cases"), Menu(items=_items()), name="cases", icon_name="clipboard-list", order=150)
+
+
+def _operations_items():
+    admin = (roles.ADMINISTRATOR,)
+    return [
+        RoleMenuItem(pgettext_lazy("operations", "Second factor"), "operations:second_factor", admin,
+                     icon_name="key", order=100),
+        RoleMenuItem(pgettext_lazy("operations", "Sign-in lockouts"), "operations:lockouts", admin,
+                     icon_name="lock", order=200),
+        RoleMenuItem(pgettext_lazy("operations", "Failed tasks and messages"), "operations:failures", admin,
+                     icon_name="warning", order=300),
+        RoleMenuItem(pgettext_lazy("operations", "Reporter identity access log"), "operations:identity_log",
+                     admin, icon_name="view", order=400),
+        RoleMenuItem(pgettext_lazy("operations", "Operator log"), "operations:log", admin, icon_name="history",
+                     order=500),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_operations_menu():
+    # Administrators only (the items' role check); Wagtail hides a submenu with no item shown.
+    return SubmenuMenuItem(pgettext_lazy("menu", "Operations"), Menu(items=_operations_items()),
+                           name="operations", icon_name="tasks", order=9000)
 
 
 @hooks.register("register_account_menu_item")

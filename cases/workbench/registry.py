@@ -154,8 +154,10 @@ def _evidence(form, case, user):
 
 def _publicity(form, case, user):
     cd = form.cleaned_data
+    photos = cd.get("public_photos")
     services.set_publicity(case, user, is_public=cd["is_public"], is_sensitive=cd["is_sensitive"],
-                           public_summary=cd["public_summary"], expected_version=_v(form))
+                           public_summary=cd["public_summary"], expected_version=_v(form),
+                           public_photo_ids=None if photos is None else [p.pk for p in photos])
     return _("What the public sees of this case was saved.")
 
 

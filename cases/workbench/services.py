@@ -66,8 +66,10 @@ def add_evidence(case: Case, actor, files: Sequence, kind: str, caption: str = "
 
 
 def set_publicity(case: Case, actor, *, is_public: bool, is_sensitive: bool, public_summary: str,
-                  now: datetime | None = None, expected_version: int | None = None) -> Case:
-    """The intake desk decides what the public sees of a case (docs/product.md §3, §4.5)."""
+                  now: datetime | None = None, expected_version: int | None = None,
+                  public_photo_ids: list[int] | None = None) -> Case:
+    """The intake desk decides what the public sees of a case (docs/product.md §3, §4.5),
+    including which of its photos are public (None: leave the photos as they are)."""
     if not roles.has_role(actor, roles.INTAKE):
         raise NotPermitted(_("You may not do this on this case."))
     if is_public and not public_summary.strip():
@@ -76,10 +78,20 @@ def set_publicity(case: Case, actor, *, is_public: bool, is_sensitive: bool, pub
     with transaction.atomic():
         bump_version(CASE_LIFECYCLE, case.pk, expected_version, is_public=is_public, is_sensitive=is_sensitive,
                      public_summary=public_summary.strip(), updated_at=now)
+        photos = {}
+        if public_photo_ids is not None:
+            chosen = set(public_photo_ids)
+            for photo in Photo.objects.filter(case=case).only("pk", "is_public"):
+                if photo.is_public != (photo.pk in chosen):
+                    photos[photo.pk] = photo.pk in chosen
+            for shown in (True, False):
+                Photo.objects.filter(pk__in=[pk for pk, v in photos.items() if v is shown]).update(is_public=shown)
         transaction.on_commit(refcache.public_data_changed, robust=True)
         record_event(case, "publicity_changed", actor, now,
                      data={"is_public": is_public, "is_sensitive": is_sensitive,
-                           "summary_changed": public_summary.strip() != case.public_summary})
+                           "summary_changed": public_summary.strip() != case.public_summary,
+                           "photos_shown": sorted(k for k, v in photos.items() if v),
+                           "photos_hidden": sorted(k for k, v in photos.items() if not v)})
     case.refresh_from_db()
     return case
 

@@ -17,13 +17,14 @@ from wagtail.search import index
 
 from cms.blocks import BodyBlock
 from cms.feeds import NewsFeed
+from cms.slugs import ReadableSlugMixin
 
 from .search import BigramSearchMixin
 
 PER_PAGE = 10
 
 
-class NewsIndexPage(RoutablePageMixin, BigramSearchMixin, Page):
+class NewsIndexPage(RoutablePageMixin, ReadableSlugMixin, BigramSearchMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -59,7 +60,7 @@ class NewsPageTag(TaggedItemBase):
     content_object = ParentalKey("cms.NewsPage", related_name="tagged_items", on_delete=models.CASCADE)
 
 
-class NewsPage(BigramSearchMixin, Page):
+class NewsPage(ReadableSlugMixin, BigramSearchMixin, Page):
     date = models.DateField(_("publication date"), default=timezone.localdate)
     intro = models.TextField(_("summary"), max_length=300, blank=True)
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)

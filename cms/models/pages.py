@@ -9,6 +9,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.home import home_context
+from cms.slugs import ReadableSlugMixin
 
 from .search import BigramSearchMixin
 
@@ -29,7 +30,7 @@ def report_url() -> str:
     return "/report/"
 
 
-class HomePage(BigramSearchMixin, Page):
+class HomePage(ReadableSlugMixin, BigramSearchMixin, Page):
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -49,7 +50,7 @@ class HomePage(BigramSearchMixin, Page):
         return context
 
 
-class StandardPage(BigramSearchMixin, Page):
+class StandardPage(ReadableSlugMixin, BigramSearchMixin, Page):
     body = RichTextField(_("body"))
     updated = models.DateField(_("last reviewed"), null=True, blank=True)
 

@@ -23,7 +23,8 @@ from cms.page_context import (
     ledger_context,
     public_cases_context,
 )
-from cms.public_cases import CaseFilter, csv_export, township_outlines
+from cms.public_cases import CaseFilter, csv_export
+from cms.slugs import ReadableSlugMixin
 
 from .search import BigramSearchMixin
 
@@ -31,7 +32,7 @@ HOME_ONLY = ["cms.HomePage"]
 PER_PAGE = 20
 
 
-class TransparencyPage(RoutablePageMixin, BigramSearchMixin, Page):
+class TransparencyPage(RoutablePageMixin, ReadableSlugMixin, BigramSearchMixin, Page):
     """Shared shape: an introduction, a single instance under the home page.
 
     Sub-URLs end with a slash and have no dots (Wagtail's page URL pattern): the
@@ -156,7 +157,3 @@ class PublicCaseIndexPage(TransparencyPage):
     @path("geojson/", name="geojson")
     def geojson_route(self, request):
         return geojson_response(request)
-
-    @path("townships/", name="townships")
-    def townships_route(self, request):
-        return JsonResponse(township_outlines(), content_type="application/geo+json")

@@ -3,7 +3,6 @@ the case they tell about."""
 
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -13,6 +12,8 @@ from wagtail.search import index
 
 from cases.models import CaseState
 from cms.blocks import BodyBlock
+from cms.choosers import case_chooser_viewset
+from cms.slugs import ReadableSlugMixin
 
 from .search import BigramSearchMixin
 
@@ -21,18 +22,26 @@ LINKABLE_CASES = {"state__in": sorted(CaseState.RESOLVED)}
 
 
 class TypicalCasePageForm(WagtailAdminPageForm):
-    """Editors choose among published cases (docs/product.md §3: editors see published case
-    summaries only); a case an intake officer linked stays selectable."""
+    """The linked case is chosen in a searchable chooser among resolved cases, public or
+    not (cms/choosers.py). A page telling about a case that is not public stays a draft:
+    publishing it (or approving it for publication) asks for the case to be made public."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields.get("linked_case")
-        if field is not None:
-            current = Q(pk=self.instance.linked_case_id) if self.instance.linked_case_id else Q(pk__in=[])
-            field.queryset = field.queryset.filter(Q(is_public=True) | current).order_by("-closed_at")
+    def clean(self):
+        cleaned = super().clean()
+        case = cleaned.get("linked_case")
+        if case is not None and not case.is_public and self._publishes():
+            self.add_error("linked_case", _(
+                "Case %(reference)s is not public yet. Ask the intake desk to make it public (with a public "
+                "summary) on the case page, then publish this typical case. You can save it as a draft now.")
+                % {"reference": case.reference})
+        return cleaned
+
+    def _publishes(self) -> bool:
+        """Publish now, or approve the last step of the workflow (which publishes)."""
+        return bool(self.data.get("action-publish")) or self.data.get("workflow-action-name") == "approve"
 
 
-class TypicalCaseIndexPage(BigramSearchMixin, Page):
+class TypicalCaseIndexPage(ReadableSlugMixin, BigramSearchMixin, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -56,7 +65,7 @@ class TypicalCaseIndexPage(BigramSearchMixin, Page):
         return context
 
 
-class TypicalCasePage(BigramSearchMixin, Page):
+class TypicalCasePage(ReadableSlugMixin, BigramSearchMixin, Page):
     intro = models.TextField(_("summary"), max_length=300, blank=True)
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
     before_image = models.ForeignKey("wagtailimages.Image", verbose_name=_("photo before"), null=True,
@@ -76,7 +85,8 @@ class TypicalCasePage(BigramSearchMixin, Page):
         *Page.content_panels, FieldPanel("intro"),
         MultiFieldPanel([FieldPanel("before_image"), FieldPanel("after_image")], heading=_("Before and after")),
         FieldPanel("body"),
-        MultiFieldPanel([FieldPanel("linked_case"), FieldPanel("category"), FieldPanel("township")],
+        MultiFieldPanel([FieldPanel("linked_case", widget=case_chooser_viewset.widget_class),
+                         FieldPanel("category"), FieldPanel("township")],
                         heading=_("Case and tags")),
     ]
     search_fields = [

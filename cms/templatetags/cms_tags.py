@@ -16,14 +16,21 @@ def section_nav(context):
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
     query = context.get("query", "")
+    service = _service_of(request)
     if site is None:
-        return {"sections": [], "query": query}
+        return {"sections": [], "query": query, "current_service": service}
     root = site.root_page
     sections = cached("sections", lambda: [(p.title, p.url) for p in Page.objects.live().public()
                                            .in_menu().child_of(root)], root.pk, timeout=300, case_data=False)
     path = request.path
     return {"sections": [{"title": t, "url": u, "current": bool(u) and path.startswith(u) and u != root.url}
-                         for t, u in sections], "home_url": root.url, "query": query}
+                         for t, u in sections], "home_url": root.url, "query": query, "current_service": service}
+
+
+def _service_of(request) -> str:
+    """"report" or "track" when the page is one of the citizen services (marked in the nav)."""
+    name = getattr(getattr(request, "resolver_match", None), "url_name", "") or ""
+    return next((s for s in ("report", "track") if name.startswith(s)), "")
 
 
 @register.filter
@@ -53,3 +60,11 @@ def figure(value, name: str):
     if value is None:
         return format_html('<data class="figure" value="" data-figure="{}">—</data>', name)
     return format_html('<data class="figure" value="{}" data-figure="{}">{}</data>', value, name, value)
+
+
+@register.simple_tag
+def content_lang() -> str:
+    """` lang="zh-Hans"` on published content (titles, bodies, menus) when the reader is on
+    the English interface: the content is Chinese only (docs/public-site.md, "English")."""
+    language = translation.get_language() or ""
+    return "" if language.startswith("zh") else format_html(' lang="{}"', "zh-Hans")

@@ -29,7 +29,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
     "wagtail.sites",
-    "wagtail.users",
+    "cases.staffnames.apps.StaffUsersAppConfig",  # wagtail.users with one full-name field
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -289,6 +289,8 @@ PORTAL_MAX_REQUEST_BYTES = env.int("PORTAL_MAX_REQUEST_BYTES", default=100 * 102
 # --- Wagtail ---------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "生态环境督察整改平台"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://localhost:8000")
+# The public site's address, for links in messages sent from tasks (no request there).
+PORTAL_PUBLIC_BASE_URL = env("PORTAL_PUBLIC_BASE_URL", default=WAGTAILADMIN_BASE_URL)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_USER_LOGIN_FORM = "cases.workbench.login.StaffLoginForm"
@@ -317,8 +319,12 @@ FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
 PORTAL_KEY_ESCROW_FINGERPRINT = env("PORTAL_KEY_ESCROW_FINGERPRINT", default="")
 PORTAL_REFERENCE_PREFIX = env("PORTAL_REFERENCE_PREFIX", default="HB")
 PORTAL_CONTACT_RETENTION_DAYS = env.int("PORTAL_CONTACT_RETENTION_DAYS", default=365)
-# Nominatim-compatible geocoder for the address search. No default: citizens' addresses go
-# only to a service the city chose (the development profile uses the public OSM server).
+# Geocoder for the address search: "nominatim" (PORTAL_GEOCODER_DOMAIN, e.g. the city's own
+# server) or "tianditu" (PORTAL_GEOCODER_KEY; the domain defaults to api.tianditu.gov.cn).
+# No default: citizens' addresses go only to a service the city chose (the development
+# profile uses the public OSM server). Empty with a domain set means Nominatim.
+PORTAL_GEOCODER = env("PORTAL_GEOCODER", default="")
+PORTAL_GEOCODER_KEY = env("PORTAL_GEOCODER_KEY", default="")
 PORTAL_GEOCODER_DOMAIN = env("PORTAL_GEOCODER_DOMAIN", default="")
 PORTAL_GEOCODER_SCHEME = env("PORTAL_GEOCODER_SCHEME", default="https")
 PORTAL_MAP_TILE_URL = env("PORTAL_MAP_TILE_URL", default="")
@@ -356,6 +362,12 @@ PORTAL_ALTCHA_COST = env.int("PORTAL_ALTCHA_COST", default=2000)  # ~4 s on a 2-
 PORTAL_ALTCHA_MAX_COUNTER = env.int("PORTAL_ALTCHA_MAX_COUNTER", default=10000)
 PORTAL_ALTCHA_EXPIRES_SECONDS = env.int("PORTAL_ALTCHA_EXPIRES_SECONDS", default=1800)
 PORTAL_RATELIMIT_SUBMIT = env("PORTAL_RATELIMIT_SUBMIT", default="10/h")
+# Reports sent without JavaScript (a question instead of the proof of work, held for the
+# intake desk): per client address, and for all clients together (cases/reportform/simplecheck.py).
+PORTAL_RATELIMIT_SUBMIT_SIMPLE = env("PORTAL_RATELIMIT_SUBMIT_SIMPLE", default="3/h")
+PORTAL_RATELIMIT_SUBMIT_SIMPLE_ALL = env("PORTAL_RATELIMIT_SUBMIT_SIMPLE_ALL", default="60/h")
+# Photos kept on the server after a report form error, offered again (cases/reportform/kept.py).
+PORTAL_KEPT_PHOTO_SECONDS = env.int("PORTAL_KEPT_PHOTO_SECONDS", default=3600)
 PORTAL_RATELIMIT_TRACK = env("PORTAL_RATELIMIT_TRACK", default="20/10m")
 PORTAL_RATELIMIT_GEOCODE = env("PORTAL_RATELIMIT_GEOCODE", default="30/m")
 PORTAL_RATELIMIT_LOOKUP = env("PORTAL_RATELIMIT_LOOKUP", default="60/m")

@@ -12,6 +12,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 # production profile (and the test suite) require the second factor.
 PORTAL_REQUIRE_2FA = env.bool("PORTAL_REQUIRE_2FA", default=False)
 # On a developer's machine only: the public OpenStreetMap geocoder for the address search.
+PORTAL_GEOCODER = env("PORTAL_GEOCODER", default="nominatim")
 PORTAL_GEOCODER_DOMAIN = env("PORTAL_GEOCODER_DOMAIN", default="nominatim.openstreetmap.org")
 # runserver serves static files from the source folders by their plain names; the hashed
 # names of the manifest storage (production) would need collectstatic after every edit.

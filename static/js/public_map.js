@@ -1,23 +1,23 @@
 /* Map of the public cases (Leaflet, served from the site; no CDN). Points come from the
    page's GeoJSON export; nearby points are grouped with a simple pixel-grid clustering
-   that is recomputed on every zoom. Popups are built with textContent (no HTML from data). */
+   that is recomputed on every zoom. Popups are built with textContent (no HTML from data).
+   Base layer, township outlines and datum conversion: static/js/portal_map.js. */
 (function () {
   "use strict";
   var el = document.getElementById("case-map");
-  if (!el || typeof window.L === "undefined") { return; }
+  var settingsNode = el && document.getElementById(el.dataset.mapSettings);
+  if (!settingsNode || typeof window.L === "undefined" || !window.PortalMap) { return; }
   var L = window.L;
   var CELL = 56; // px: points closer than this on screen form one cluster
-  var map = L.map(el, { scrollWheelZoom: false, center: [36.6, 117.1], zoom: 10 });
+  var fitted = false;
+  var handle = window.PortalMap.create(el, JSON.parse(settingsNode.textContent), {
+    onTownships: function (outlines) {
+      if (!fitted && outlines.getBounds().isValid()) { map.fitBounds(outlines.getBounds()); }
+    }
+  });
+  var map = handle.map;
   var points = [];
   var layer = L.layerGroup().addTo(map);
-  var fitted = false;
-
-  if (el.dataset.tiles) {
-    L.tileLayer(el.dataset.tiles, {
-      subdomains: el.dataset.subdomains || "abc", tk: el.dataset.tileKey || "",
-      attribution: el.dataset.attribution || "", maxZoom: 18
-    }).addTo(map);
-  }
 
   function text(tag, value, cls) {
     var node = document.createElement(tag);
@@ -30,7 +30,7 @@
     var box = document.createElement("div");
     box.appendChild(text("strong", props.reference));
     box.appendChild(text("div", props.category + (props.township ? " · " + props.township : "")));
-    box.appendChild(text("div", props.status + " · " + props.received));
+    box.appendChild(text("div", props.status + " · " + (props.received_text || props.received)));
     if (props.summary) { box.appendChild(text("p", props.summary.slice(0, 160))); }
     if (props.approximate) { box.appendChild(text("em", el.dataset.labelApprox || "≈")); }
     return box;
@@ -80,15 +80,9 @@
       .catch(function () { /* the list below the map shows the same cases */ });
   }
 
-  load(el.dataset.townships, function (data) {
-    var outlines = L.geoJSON(data, { style: { color: "#0b5d3b", weight: 1, fillOpacity: 0.04 },
-                                     interactive: false }).addTo(map);
-    if (!fitted && outlines.getBounds().isValid()) { map.fitBounds(outlines.getBounds()); }
-  });
-
   load(el.dataset.geojson, function (data) {
     points = data.features.map(function (f) {
-      return { latlng: L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]), props: f.properties };
+      return { latlng: handle.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]), props: f.properties };
     });
     if (points.length) {
       fitted = true;

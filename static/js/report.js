@@ -1,5 +1,5 @@
-/* Report form: sub-types, map pin, "use my location", address search, photo GPS,
- * similar cases nearby, proof-of-work workers. Every text shown comes translated
+/* Report form: sub-types, map pin, "use my location", address search, similar cases
+ * nearby, proof-of-work workers (photos and sending: report_photos.js). Every text shown comes translated
  * from the server (json_script "report-config"); without this script the form
  * still works with the address field. */
 (function () {
@@ -15,6 +15,7 @@
   var T = config.text;
   var els = form.elements;
   var map = null;
+  var view = null;  // PortalMap handle: WGS-84 <-> the tiles' datum (static/js/portal_map.js)
   var marker = null;
   var nearbyTimer = null;
 
@@ -22,7 +23,6 @@
     return text.replace(/%\((\w+)\)s/g, function (_m, key) { return args[key]; });
   }
   function byId(id) { return document.getElementById(id); }
-  function csrfToken() { return els.csrfmiddlewaretoken.value; }
   function setStatus(text) { var s = byId("map-status"); if (s) { s.textContent = text; } }
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -63,48 +63,53 @@
     });
   }
 
-  /* --- Map and pin --- */
-  function setPin(lat, lng, source, crs, quiet) {
+  /* --- Map and pin: the form always carries WGS-84; the marker is drawn in the tiles' datum --- */
+  function setPin(lat, lng, source, quiet) {
     els.latitude.value = Number(lat).toFixed(6);
     els.longitude.value = Number(lng).toFixed(6);
-    els.crs.value = crs;
+    els.crs.value = "wgs84";
     els.location_source.value = source;
     if (map) {
       if (!marker) {
-        marker = L.marker([lat, lng], { draggable: true, keyboard: true, autoPan: true,
-                                        title: T.pinSet, alt: T.pinSet }).addTo(map);
+        marker = L.marker(view.latLng(lat, lng), { draggable: true, keyboard: true, autoPan: true,
+                                                   title: T.pinSet, alt: T.pinSet }).addTo(map);
         marker.on("dragend", function () {
-          var p = marker.getLatLng();
-          setPin(p.lat, p.lng, "pin", config.crs);
+          var p = view.wgs(marker.getLatLng());
+          setPin(p.lat, p.lng, "pin");
         });
       } else {
-        marker.setLatLng([lat, lng]);
+        marker.setLatLng(view.latLng(lat, lng));
       }
     }
     if (!quiet) { setStatus(T.pinSet); }
     scheduleNearby();
+    // Listeners (report_photos.js) tell the citizen at once when the point is outside the city.
+    form.dispatchEvent(new CustomEvent("portal:pin", { detail: { lat: els.latitude.value,
+                                                                lng: els.longitude.value, crs: "wgs84" } }));
   }
+  function showOnMap(lat, lng) { if (map) { map.setView(view.latLng(lat, lng), 16); } }
   function initMap() {
     var box = byId("map");
-    if (!box || !window.L) { return; }
-    map = L.map(box, { scrollWheelZoom: false });
-    map.attributionControl.setPrefix("Leaflet");  // plain text: no flag icon, no outside link
-    if (config.bounds) { map.fitBounds(config.bounds); } else { map.setView([35.0, 105.0], 4); }
-    if (config.tiles.url) {
-      L.tileLayer(config.tiles.url, { subdomains: config.tiles.subdomains, attribution: config.tiles.attribution,
-                                      key: config.tiles.key, tk: config.tiles.key, maxZoom: 18 }).addTo(map);
-    } else {
+    if (!box || !window.L || !window.PortalMap) { return; }
+    view = window.PortalMap.create(box, config.map, {
+      onTownships: function (outlines) {  // outlines only: show the townships, not the margin around them
+        if (!config.map.tiles && !marker && outlines.getBounds().isValid()) { map.fitBounds(outlines.getBounds()); }
+      }
+    });
+    map = view.map;
+    if (!config.map.tiles) {
       var notice = byId("map-notice");
       notice.textContent = T.noTiles;
       notice.hidden = false;
     }
-    map.on("click", function (e) { setPin(e.latlng.lat, e.latlng.lng, "pin", config.crs); });
+    map.on("click", function (e) { var p = view.wgs(e.latlng); setPin(p.lat, p.lng, "pin"); });
     if (els.latitude.value && els.longitude.value) {  // the form came back with an error
       var lat = parseFloat(els.latitude.value);
       var lng = parseFloat(els.longitude.value);
       if (isFinite(lat) && isFinite(lng)) {
-        setPin(lat, lng, els.location_source.value || "pin", els.crs.value || "wgs84", true);
-        map.setView([lat, lng], 16);
+        var wgs = window.PortalMap.toWgs(els.crs.value || "wgs84", lat, lng);
+        setPin(wgs[0], wgs[1], els.location_source.value || "pin", true);
+        showOnMap(wgs[0], wgs[1]);
       }
     }
   }
@@ -112,14 +117,14 @@
     if (!navigator.geolocation) { setStatus(T.locateFailed); return; }
     setStatus(T.locating);
     navigator.geolocation.getCurrentPosition(function (pos) {
-      setPin(pos.coords.latitude, pos.coords.longitude, "device", "wgs84");
-      if (map) { map.setView([pos.coords.latitude, pos.coords.longitude], 16); }
+      setPin(pos.coords.latitude, pos.coords.longitude, "device");
+      showOnMap(pos.coords.latitude, pos.coords.longitude);
     }, function () { setStatus(T.locateFailed); }, { enableHighAccuracy: true, timeout: 15000 });
   }
   function pinCentre() {
     if (!map) { return; }
-    var c = map.getCenter();
-    setPin(c.lat, c.lng, "pin", config.crs);
+    var c = view.wgs(map.getCenter());
+    setPin(c.lat, c.lng, "pin");
   }
 
   /* --- Address search (server side, rate-limited, cached) --- */
@@ -138,8 +143,8 @@
       data.results.forEach(function (place) {
         var button = el("button", { type: "button", "class": "button button--secondary" }, place.label);
         button.addEventListener("click", function () {
-          setPin(place.lat, place.lng, "geocoder", "wgs84");
-          if (map) { map.setView([place.lat, place.lng], 16); }
+          setPin(place.lat, place.lng, "geocoder");
+          showOnMap(place.lat, place.lng);
           if (!els.address.value) { els.address.value = place.label.slice(0, 300); }
           results.textContent = "";
         });
@@ -151,54 +156,11 @@
     }).catch(function () { results.textContent = T.noResults; });
   }
 
-  /* --- Photos: count and size before upload; GPS offered as the location --- */
-  function photoMessage(text) {
-    var box = byId("photo-gps-offer");
-    box.textContent = "";
-    if (text) { box.appendChild(el("p", { "class": "error-message" }, text)); }
-  }
-  function checkPhotos() {
-    var files = Array.prototype.slice.call(els.photos.files || []);
-    photoMessage("");
-    if (files.length > config.maxPhotos) {
-      photoMessage(fmt(T.tooManyPhotos, { count: config.maxPhotos }));
-      return;
-    }
-    var big = files.filter(function (f) { return f.size > config.maxPhotoBytes; })[0];
-    if (big) {
-      photoMessage(fmt(T.photoTooLarge, { name: big.name, mb: Math.round(config.maxPhotoBytes / 1048576) }));
-      return;
-    }
-    offerPhotoGps(files, 0);
-  }
-  function offerPhotoGps(files, i) {
-    if (i >= files.length) { return; }
-    var body = new FormData();
-    body.append("photo", files[i]);
-    getJSON(config.urls.photoGps, { method: "POST", body: body, headers: { "X-CSRFToken": csrfToken() } })
-      .then(function (data) {
-        if (data.ok && data.found) { showGpsOffer(files[i].name, data.lat, data.lng); } else { offerPhotoGps(files, i + 1); }
-      }).catch(function () { /* the offer is a convenience only */ });
-  }
-  function showGpsOffer(name, lat, lng) {
-    var box = byId("photo-gps-offer");
-    box.textContent = "";
-    var panel = el("div", { "class": "notice" });
-    panel.appendChild(el("p", {}, fmt(T.photoGps, { name: name })));
-    var row = el("div", { "class": "button-row" });
-    var yes = el("button", { type: "button", "class": "button button--secondary" }, T.usePhotoGps);
-    var no = el("button", { type: "button", "class": "button button--link" }, T.ignore);
-    yes.addEventListener("click", function () {
-      setPin(lat, lng, "photo", "wgs84");
-      if (map) { map.setView([lat, lng], 16); }
-      box.textContent = "";
-      setStatus(T.pinSet);
-    });
-    no.addEventListener("click", function () { box.textContent = ""; });
-    row.appendChild(yes);
-    row.appendChild(no);
-    panel.appendChild(row);
-    box.appendChild(panel);
+  /* --- Photos (static/js/report_photos.js) place the pin through this event (WGS-84) --- */
+  function usePoint(e) {
+    var p = e.detail;
+    setPin(p.lat, p.lng, p.source);
+    showOnMap(p.lat, p.lng);
   }
 
   /* --- Similar open reports nearby --- */
@@ -281,6 +243,6 @@
   bind("address-search-input", "keydown", function (e) {
     if (e.key === "Enter") { e.preventDefault(); search(); }
   });
-  if (els.photos) { els.photos.addEventListener("change", checkPhotos); }
+  form.addEventListener("portal:use-point", usePoint);
   window.addEventListener("pageshow", function () { if (els.photos) { els.photos.disabled = false; } });
 }());

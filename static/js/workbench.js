@@ -4,16 +4,8 @@
 (function () {
   "use strict";
 
-  function initMap() {
-    var el = document.getElementById("case-map");
-    if (!el || !window.L) { return; }
-    var lat = parseFloat(el.dataset.lat), lng = parseFloat(el.dataset.lng);
-    var map = window.L.map(el).setView([lat, lng], 15);
-    window.L.tileLayer(el.dataset.tiles, {
-      subdomains: el.dataset.subdomains, attribution: el.dataset.attribution,
-      key: el.dataset.key, tk: el.dataset.key, maxZoom: 18
-    }).addTo(map);
-    window.L.marker([lat, lng]).addTo(map);
+  function initMap() {  // the case's WGS-84 point, drawn by the shared module (static/js/portal_map.js)
+    if (window.PortalMap) { window.PortalMap.point(document.getElementById("case-map")); }
   }
 
   function initMergeSearch() {
@@ -73,7 +65,37 @@
     if (state.dataset.state !== "done" && state.dataset.state !== "failed") { poll(); }
   }
 
+  function shown(el) { return !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length); }
+
+  /* After a failed submit: focus on the first invalid field. After an action on the case
+     page (the server redirects to #case-actions): focus stays at the case's actions and
+     the result is announced in their live region (a message already in the page when it
+     loads is not announced by screen readers, so it is written in after the load). */
+  function initFocus() {
+    var invalid = [].filter.call(document.querySelectorAll("main [aria-invalid='true']"), shown);
+    if (invalid.length) {
+      invalid[0].focus();
+      return;
+    }
+    var refused = document.querySelector("main details[open] .help-critical[tabindex]");
+    if (refused) {  // the action was refused as a whole (a non-field error)
+      refused.focus();
+      return;
+    }
+    var actions = document.getElementById("case-actions");
+    if (!actions || window.location.hash !== "#case-actions") { return; }
+    actions.focus();
+    var status = document.getElementById("case-action-status");
+    var texts = [].map.call(document.querySelectorAll(".messages li"), function (li) {
+      return li.textContent.replace(/\s+/g, " ").trim();
+    }).filter(Boolean);
+    if (status && texts.length) {
+      window.setTimeout(function () { status.textContent = texts.join(" "); }, 150);
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    initFocus();
     initMap();
     initMergeSearch();
     initImportProgress();

@@ -12,13 +12,16 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page
 
 from cases import roles
+from cases.models import Photo
 from cms.models import NewsPage, TypicalCasePage
 from cms.setup import MODERATOR, ensure_editorial_workflow
 from tests import factories as f
 from tests.browser.conftest import axe_violations
+from tests.browser.test_screen_layout import shot_dir
 from tests.cases.conftest import city, new_case  # noqa: F401
 from tests.cms.conftest import _clear_cache, publish, tree  # noqa: F401
 from tests.cms.helpers import batch, close_case, referral, task
+from tests.cms.test_services import photo
 from tests.workbench.otp import browser_login
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -67,16 +70,35 @@ def sign_out(page):
     page.context.clear_cookies()
 
 
-def test_editor_drafts_moderator_publishes_and_home_shows_it(browser_page, live_server, site):
+def test_editor_drafts_moderator_publishes_and_home_shows_it(browser_page, live_server, site, tmp_path):
     page, base = browser_page, live_server.url
     case, editor, moderator = site["case"], site["editor"], site["moderator"]
 
+    before, after = photo(case, Photo.Kind.BEFORE, public=True), photo(case, Photo.Kind.AFTER, public=True)
     browser_login(page, base, editor)
-    page.goto(f"{base}/admin/cms/draft-typical-case/?case={case.pk}")
+    # The case is chosen in a searchable chooser, not a dropdown of bare references.
+    page.goto(f"{base}/admin/cms/draft-typical-case/")
+    page.click("#choose-case-form [data-chooser-action-choose]")
+    modal = page.locator(".modal")
+    expect(modal.locator("a[data-chooser-modal-choice]").first).to_be_visible()
+    for size, (width, height) in (("desk", (1366, 900)), ("phone", (390, 844))):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(shot_dir(tmp_path) / f"case-chooser-{size}.png"))
+    page.set_viewport_size({"width": 1366, "height": 900})
+    modal.locator("input[name=q]").fill(case.reference)
+    choice = modal.locator("a[data-chooser-modal-choice]", has_text=case.reference)
+    expect(choice).to_have_count(1)
+    expect(modal.locator("a[data-chooser-modal-choice]")).to_have_count(1)
+    choice.click()
+    expect(page.locator("#choose-case-form")).to_contain_text(case.reference)
+    with page.expect_navigation():
+        page.click("#choose-case-form button[type=submit]")
+    expect(page.locator(f"input[name=photos][value='{before.pk}']")).to_be_checked()  # public before/after
+    expect(page.locator(f"input[name=photos][value='{after.pk}']")).to_be_checked()
     page.click("#draft-typical-case-form button[type=submit]")
     page.wait_for_url("**/admin/pages/*/edit/**")
     draft = TypicalCasePage.objects.get(linked_case=case)
-    assert not draft.live
+    assert not draft.live and draft.before_image_id and draft.after_image_id
     page.locator("footer [data-w-dropdown-target='toggle']").first.click()
     page.click("button[name='action-submit']")
     page.wait_for_load_state()

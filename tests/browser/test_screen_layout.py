@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group, Permission
 from cases import actions
 from cases.intake import ReporterInput, ReportInput, submit_case
 from tests.cases.conftest import city  # noqa: F401
+from tests.public.conftest import upload
 from tests.workbench.otp import browser_login
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -55,8 +56,9 @@ def world(city):  # noqa: F811
         submit_case(ReportInput(category=city.noise, description=f"夜间施工噪声扰民{n}", latitude=36.55,
                                 longitude=117.15, location_source="pin"), ReporterInput(), route=False)
     result = submit_case(ReportInput(category=city.air, description="夜间有刺鼻气味，疑似化工厂偷排",
-                                     latitude=36.55, longitude=117.05, location_source="pin"),
-                         ReporterInput(name="张三", phone="13800138000"))
+                                     latitude=36.55, longitude=117.05, location_source="pin",
+                                     address="东湖街道滨河路8号"),
+                         ReporterInput(name="张三", phone="13800138000"), [upload("smell.jpg")])
     actions.accept(result.case, city.env_handler)
     return {"case": result.case, "code": result.access_code}
 
@@ -102,6 +104,11 @@ def test_citizen_screens(browser_page, live_server, world, size, tmp_path):
     with page.expect_navigation():
         page.click("main form button[type=submit]")
     check(page, "tracking", size, folder)
+    # What was reported comes back: the pin on the small map and the reporter's own photo.
+    assert page.locator("#track-map .leaflet-marker-icon").count() == 1
+    assert page.evaluate("() => [...document.querySelectorAll('.track-photos img')].map(i => i.naturalWidth)") == [
+        64]
+    assert page.locator(".site-nav-bar a[href='/track/']").count() == 1
 
 
 def test_skip_link_reaches_the_first_case_quickly(browser_page, live_server, city, world):  # noqa: F811

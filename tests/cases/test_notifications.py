@@ -222,7 +222,8 @@ def test_extension_approved_tells_new_date_and_reason():
     new_due = timezone.now() + timedelta(days=20)
     [row] = notify_reporter(case, "extension_approved", {"new_due": new_due, "reason": "需第三方检测"}, "e1")
     assert row.channel == "sms" and "需第三方检测" in row.body
-    assert timezone.localtime(new_due).strftime("%Y-%m-%d") in row.body
+    day = timezone.localtime(new_due)
+    assert f"{day.year}年{day.month}月{day.day}日" in row.body  # the citizen's date form
 
 
 # --- SMTP outage: the case change stands; sent exactly once after recovery ----------------

@@ -44,7 +44,7 @@ def test_notice_list_and_objection_form(client, tree, city, office, settings):
     settings.PORTAL_CAPTCHA_REQUIRED = False
     task = in_notice(city, office, scheduled_task(city, office)[0])
     notices = client.get("/tasks/notices/").content.decode()
-    assert task.title in notices and "现场检查，整改到位" in notices and "2026-03-23" in notices
+    assert task.title in notices and "现场检查，整改到位" in notices and "2026年3月23日" in notices
     url = f"/tasks/task/{task.number}/objection/"
     with time_machine.travel(at("2026-03-18"), tick=False):
         empty = client.post(url, {"text": "", "idempotency_key": "6f1c1c1e-0000-4000-8000-000000000000"})

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -73,7 +74,10 @@ def test_geojson_coarsens_sensitive_locations(client, tree, published):
     assert features[public.reference]["geometry"]["coordinates"] == [117.05, 36.55]
     assert features[public.reference]["properties"]["approximate"] is True
     assert set(features[public.reference]["properties"]) == {
-        "reference", "category", "township", "state", "status", "received", "closed", "summary", "approximate"}
+        "reference", "category", "township", "state", "status", "received", "closed", "summary", "approximate",
+        "received_text", "closed_text"}
+    received = features[public.reference]["properties"]["received_text"]
+    assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", received)  # the popup's date, in the reader's form
     filtered = json.loads(client.get("/cases/geojson/", {"category": "water"}).content)
     assert [f["properties"]["reference"] for f in filtered["features"]] == [sensitive.reference]
 

@@ -294,7 +294,7 @@ def test_an_intake_refusal_lands_next_to_its_field_by_field_and_code(client, cit
     def refuse(*args, **kwargs):
         raise IntakeError("某条从未出现过的提示", field="address", code="location_required")
 
-    monkeypatch.setattr("cases.views.public.submit_case", refuse)
+    monkeypatch.setattr("cases.reportform.service.submit_case", refuse)
     form = post(client, city).context["form"]
     assert form.errors.as_data()["address"][0].code == "location_required"
     assert form.errors["address"] == ["某条从未出现过的提示"]

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from cases import actions, extensions, results, workflow
 from cases.intake import ReporterInput, ReportInput, submit_case
@@ -25,7 +25,7 @@ def filed(city, now, **kw):
 
 
 def closed(city, case, at):
-    city.env_handler.first_name, city.env_handler.last_name = "科长", "赵"
+    city.env_handler.first_name = "赵科长"
     city.env_handler.save()
     actions.accept(case, city.env_handler, now=at - 3 * H)
     workflow.add_note(case, city.env_handler, "内部备注：联系了企业法人", now=at - 3 * H)
@@ -65,7 +65,7 @@ def test_the_right_code_shows_the_case_in_plain_words(client, city, now):
     assert len(public) == 2 and all(text and text in page for text in public)  # received, passed on
     assert "138****8000" in page and "z***@example.org" in page
     assert "13800138000" not in page and "zs@example.org" not in page and "张三" not in page
-    assert "You will be told whether your report is accepted by" in page
+    assert "You are to be told whether your report is accepted by" in page  # the deadline as a sentence
     assert client.get(response["Location"])["Cache-Control"] == "no-store"
 
 
@@ -92,7 +92,8 @@ def test_an_approved_extension_is_shown_with_its_reason(client, city, now):
     look_up(client, case.reference, code)
     page = client.get(f"/en/track/{case.reference}/").content.decode()
     assert "The deadline was extended." in page and "需要第三方监测报告" in page and "等待监测报告" not in page
-    assert timezone.localtime(clock.due_at + 10 * D).date().isoformat() in page
+    with translation.override("en"):  # the new due date, as the page words it
+        assert formats.date_format(timezone.localtime(clock.due_at + 10 * D).date(), "DATE_FORMAT") in page
     assert "is handling your report" in page
 
 

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases import roles
@@ -61,7 +62,8 @@ class CaseActionView(CaseDetailView):
             form.add_error(None, error_text(exc))
             messages.error(request, error_text(exc))
             return self.render(case_context(request.user, self.case, bound={name: form}))
-        return redirect("workbench:detail", pk=pk)
+        # Back at the case's actions, where the user was (static/js/workbench.js announces the result).
+        return redirect(reverse("workbench:detail", args=[pk]) + "#case-actions")
 
 
 class MergeCandidatesView(WorkbenchView):

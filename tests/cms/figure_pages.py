@@ -15,7 +15,8 @@ import re
 from collections import Counter
 from datetime import timedelta
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from wagtail.models import Page
 
 from cases.models import Case, RectificationTask, ReferralBatch
@@ -62,7 +63,10 @@ def check_html(client, oracle: Oracle, url: str) -> str:
 
 
 def page_urls() -> list[str]:
-    return [p.url for p in Page.objects.live().public().specific() if p.url and p.depth > 1]
+    # In the default language: a page's URL carries the active language's prefix, and a
+    # test that ran before may have left English active in this thread (/en/ requests).
+    with translation.override(settings.LANGUAGE_CODE):
+        return [p.url for p in Page.objects.live().public().specific() if p.url and p.depth > 1]
 
 
 def check_ledger(client, oracle: Oracle, ledger_url: str) -> None:

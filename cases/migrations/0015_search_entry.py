@@ -46,6 +46,9 @@ def _run(statements: dict):
 
 
 class Migration(migrations.Migration):
+    live_review = ("The RunPython runs DDL only, on the table created a step before, still empty: no row of an "
+                   "existing table is read, written or locked. Fill the index afterwards with "
+                   "`manage.py search_index --rebuild` (or let the 10-minute reconcile add the public cases).")
 
     dependencies = [
         ('cases', '0014_operator_actions'),

@@ -7,7 +7,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 
-.PHONY: run test install install-test lock lock-check migrate seed serve lint bench load load-scaleout messages clean
+.PHONY: run test install install-test lock lock-check migrate seed serve lint bench bench-report load load-scaleout messages clean
 
 # Installs come from the lock files (pinned, with hashes): requirements/production.txt
 # (runtime + PostgreSQL, Redis, S3) and requirements/dev.txt (everything, for tests).
@@ -68,6 +68,9 @@ DURATION ?= 180
 BENCH_POSTGRES_URL ?=
 bench: install
 	BENCH_POSTGRES_URL="$(BENCH_POSTGRES_URL)" $(PY) bench/run.py $(BENCH_ARGS)
+
+bench-report: install
+	$(PY) bench/report_bench.py $(BENCH_ARGS)
 
 load: install
 	$(PY) bench/load.py single --duration $(DURATION) $(LOAD_ARGS)

@@ -10,8 +10,10 @@ scaleout PostgreSQL (scratch database bench_load, never `test`) + a private Redi
 Each simulated user loops until the duration ends: 70% public pages, 20% tracking
 look-ups (form + POST + case page), 10% report submissions with 3 phone photos,
 with a think time between actions (default 1–3 s, uniform). Afterwards: the task
-queue and the notification outbox must drain within 60 s; every accepted report must
-be stored with its 3 photos (files present); every notification is sent exactly once
+queue, the notification outbox and the intake jobs must drain within 60 s (150 s after
+a killed worker: its lost tasks wait for the 1-minute intake schedule); every accepted
+report must be routed and stored with its 3 photos processed (original, copy and
+thumbnail present); every notification is sent exactly once
 (Message-IDs recorded by bench/mailsink.py); no server error and no "database is
 locked" in any log. Results go to docs/performance.md (load block).
 
@@ -98,6 +100,9 @@ def prepare(args, workdir: Path, env: dict[str, str]) -> None:
                     ["setup_schedules"]):
             common.manage(env, *cmd)
         print(f"seeded in {time.perf_counter() - started:.0f} s", flush=True)
+    else:  # a reused folder still gets this checkout's migrations and schedules
+        for cmd in (["migrate", "--noinput", "-v0"], ["setup_schedules"]):
+            common.manage(env, *cmd)
     os.environ.update(env)
     import django
 
@@ -206,10 +211,14 @@ def queue_counts() -> dict[str, int]:
     from django.utils import timezone
     from django_q.brokers import get_broker
 
-    from cases.models import Notification
+    from cases.models import Case, Notification, Photo
 
     due = Notification.objects.filter(state__in=["pending", "sending"], next_attempt_at__lte=timezone.now())
-    return {"queued tasks": get_broker().queue_size() or 0, "notifications due": due.count()}
+    # The worker's part of intake (cases.pipeline): a task lost with the killed worker is
+    # redone by the 1-minute intake schedule.
+    return {"queued tasks": get_broker().queue_size() or 0, "notifications due": due.count(),
+            "reports not yet routed by the worker": Case.objects.exclude(intake_job="").count(),
+            "photos not yet processed": Photo.objects.filter(state="pending").count()}
 
 
 def wait_drained(limit: float) -> tuple[float | None, dict[str, int]]:
@@ -237,10 +246,14 @@ def check_cases(keys: list[str]) -> tuple[int, list[str]]:
         photos = list(Photo.objects.filter(case=case))
         if len(photos) != 3:
             problems.append(f"{case.reference}: {len(photos)} photos")
+        if case.intake_job:
+            problems.append(f"{case.reference}: not routed by the worker")
         for photo in photos:
+            if photo.state != "ready":
+                problems.append(f"{case.reference}: photo {photo.pk} {photo.state}")
             for field in (photo.original, photo.image, photo.thumbnail):
-                if not field.storage.exists(field.name):
-                    problems.append(f"{case.reference}: file {field.name} missing")
+                if not field or not field.storage.exists(field.name):
+                    problems.append(f"{case.reference}: file {field.name or field.field.name} missing")
     return found, problems
 
 
@@ -323,7 +336,7 @@ def run(args) -> str:
         for u in users:
             u.join(timeout=args.duration + 180)
         load_end = common.load_average()
-        drained, left = wait_drained(DRAIN_LIMIT)
+        drained, left = wait_drained(DRAIN_LIMIT + 90 if killed else DRAIN_LIMIT)
         time.sleep(1)
         found, problems = check_cases(rec.submitted)
         mail = check_notifications(workdir / "mail.log", first_pk)
@@ -347,10 +360,11 @@ def summarize(args, rec, started_at, load_before, load_end, drained, left, found
         ('"database is locked" in the logs', logs_found["database is locked"], logs_found["database is locked"] == 0),
         ("client errors (timeouts, resets)", dict(rec.errors) or 0, not rec.errors),
         ("p95 public page", f"{p95('page') * 1000:.0f} ms", p95("page") < 0.3),
-        ("p95 submission with 3 photos", f"{p95('submit') * 1000:.0f} ms", p95("submit") < 3.0),
-        ("queue and outbox drained after the load", f"{drained:.0f} s" if drained is not None else f"no: {left}",
-         drained is not None and drained <= DRAIN_LIMIT),
-        ("accepted reports stored with 3 photos and files", f"{found}/{len(rec.submitted)}",
+        ("p95 submission with 3 photos", f"{p95('submit') * 1000:.0f} ms", p95("submit") <= 1.5),
+        ("queue, outbox and intake jobs drained after the load",
+         f"{drained:.0f} s" if drained is not None else f"no: {left}",
+         drained is not None and drained <= DRAIN_LIMIT + (90 if killed else 0)),
+        ("accepted reports routed, stored with 3 processed photos and their files", f"{found}/{len(rec.submitted)}",
          found == len(rec.submitted) and not problems),
         ("notifications lost", mail["sent but no message recorded (lost)"] + mail["not sent (pending/failed)"],
          mail["sent but no message recorded (lost)"] + mail["not sent (pending/failed)"] == 0),

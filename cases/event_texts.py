@@ -1,4 +1,4 @@
-"""Sentences for the internal texts of system events (routing needed, calendar missing).
+"""Sentences for the internal texts of system events (routing needed, calendar missing, photo failed).
 
 The event keeps its reason code in ``data``; the text is a sentence stored in the site
 language when the event is written and shown in the reader's language by
@@ -19,6 +19,15 @@ ROUTING_REASONS = {
                                  "so it was not routed automatically. Check that it is a genuine report, then "
                                  "dispatch it by hand."),
 }
+PHOTO_FAILED = gettext_noop("A photo sent with the report could not be processed (%(reason)s). Its original "
+                             "file is kept as evidence; no copy of it can be shown.")
+PHOTO_REASONS = {
+    "corrupt": gettext_noop("the file is damaged or incomplete"),
+    "unsupported": gettext_noop("not a supported image"),
+    "too_many_pixels": gettext_noop("too many pixels"),
+    "too_costly": gettext_noop("too costly to decode"),
+    "too_large": gettext_noop("the file is too large"),
+}
 CALENDAR_MISSING = gettext_noop("The work calendar does not cover %(year)s, so the deadlines could not be "
                                 "computed. An administrator must enter that year's holidays.")
 
@@ -27,6 +36,9 @@ def _sentence(kind: str, data: dict) -> str | None:
     if kind == "routing_needed":
         msgid = ROUTING_REASONS.get(data.get("reason") or "")
         return gettext(msgid) if msgid else None
+    if kind == "photo_failed":
+        reason = PHOTO_REASONS.get(data.get("reason") or "", PHOTO_REASONS["corrupt"])
+        return gettext(PHOTO_FAILED) % {"reason": gettext(reason)}
     if kind == "calendar_missing" and data.get("year"):
         return gettext(CALENDAR_MISSING) % {"year": data["year"]}
     return None

@@ -1,8 +1,9 @@
 """submit_case(): validate → store → route → events → enqueue (docs/product.md §4.1).
 
-Everything happens in one transaction: no case without its photos, no photos
-without a case. Used by the web form, the staff phone/letter form, the Open311 API
-and the referral batch import.
+The report is stored in one transaction: no case without its photos, no photos without
+a case. Used by the web form and the Open311 API (clocks, routing and photo copies then
+run in the worker: cases.pipeline), the staff phone/letter form and the referral batch
+import (everything in the request's transaction).
 """
 
 import hashlib
@@ -21,24 +22,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cases import geo, notifications, public_text, refcache
-from cases.actions import auto_route
-from cases.calendar import CalendarNotCovered, load_calendar, local_date
-from cases.deadlines import Policy, refresh_case_flags, start_clock
-from cases.event_texts import stored_text
+from cases.calendar import local_date
 from cases.fields import key_materials
 from cases.models import (
     Case,
     CaseSource,
     Category,
-    ClockKind,
+    IntakeJob,
     LocationSource,
     ReferenceSequence,
     ReferralBatch,
     ReporterIdentity,
 )
-from cases.photos import attach_photos, photo_files_guard, process_photo, validate_photo_batch
+from cases.photos import attach_photos, check_photo, photo_files_guard, process_photo, validate_photo_batch
+from cases.pipeline.jobs import enqueue_on_commit, route_quietly, start_intake_clocks
+from cases.pipeline.photos import store_received
 from cases.privacy.text import clean_text
-from cases.routing import locate_township
+from cases.routing import locate_township_id
 from cases.workflow import WorkflowError, record_event
 
 log = logging.getLogger("portal.intake")
@@ -87,6 +87,7 @@ class SubmitResult:
     case: Case
     access_code: str | None  # None when an idempotent retry returned the existing case
     created: bool
+    receipts: list = field(default_factory=list)  # the reporter's "received" messages
 
 
 def hash_access_code(reference: str, code: str, key: str | None = None) -> str:
@@ -172,28 +173,36 @@ def validate(report: ReportInput) -> None:
 
 
 def submit_case(report: ReportInput, reporter: ReporterInput | None = None, photos: Sequence = (), *,
-                actor=None, now: datetime | None = None, route: bool = True) -> SubmitResult:
+                actor=None, now: datetime | None = None, route: bool = True, defer: bool = False) -> SubmitResult:
+    """Store a report. ``defer`` (web form, Open311): the request keeps what the citizen is owed
+    before the reference (case, identity, "received" event, receipt, photo originals, the
+    durable job) and the worker does the rest after the commit (cases.pipeline). Otherwise
+    (staff forms, imports) clocks and routing run in this transaction too."""
     now = now or timezone.now()
-    if report.idempotency_key:
+    if report.idempotency_key and not defer:  # deferred: the unique key's INSERT is the check
         existing = Case.objects.filter(idempotency_key=report.idempotency_key).first()
         if existing:
             return SubmitResult(existing, None, False)
     validate(report)
     if photos:
-        # Decode outside the transaction: six photos must not hold SQLite's write
-        # lock, and a bad photo fails before a reference number is taken.
+        # Outside the transaction: six photos must not hold SQLite's write lock, and a bad
+        # photo fails before a reference number is taken.
         validate_photo_batch(photos)
-        photos = [process_photo(f) for f in photos]
+        photos = [check_photo(f) if defer else process_photo(f) for f in photos]
     try:
-        # One write transaction for the report and its routing (SQLite has one writer:
-        # each transaction costs a lock and a commit); routing runs in a savepoint, so a
-        # routing failure leaves the report for the dispatch desk, never loses it.
+        # One write transaction (SQLite has one writer: each transaction costs a lock and a
+        # commit); routing runs in a savepoint, so a routing failure leaves the report for the
+        # dispatch desk, never loses it.
         with photo_files_guard(), transaction.atomic():
-            result = _create(report, reporter, photos, actor, now, refresh_flags=not route)
+            if defer:
+                return _receive(report, reporter, photos, actor, now, route)
+            result = _create(report, reporter, photos, actor, now)
+            notifications.schedule_send_on_commit(result.receipts)
+            start_intake_clocks(result.case, now, refresh_flags=not route)
             if route:
-                result.case = _route_quietly(result.case, now)
+                result.case = route_quietly(result.case, now)
     except IntegrityError:
-        if report.idempotency_key:  # the same form posted twice at once: one case
+        if report.idempotency_key:  # the same form posted twice (at once): one case
             existing = Case.objects.filter(idempotency_key=report.idempotency_key).first()
             if existing:
                 return SubmitResult(existing, None, False)
@@ -201,12 +210,19 @@ def submit_case(report: ReportInput, reporter: ReporterInput | None = None, phot
     return result
 
 
-def _create(report: ReportInput, reporter, photos, actor, now, *, refresh_flags: bool = True) -> SubmitResult:
+def _receive(report: ReportInput, reporter, photos, actor, now, route: bool) -> SubmitResult:
+    job = IntakeJob.ROUTE if route else IntakeJob.CLOCKS
+    result = _create(report, reporter, photos, actor, now, job=job)
+    enqueue_on_commit(result.case, [row.pk for row in result.receipts])
+    return result
+
+
+def _create(report: ReportInput, reporter, photos, actor, now, *, job: str = IntakeJob.NONE) -> SubmitResult:
     code = new_access_code()
     reference = next_reference(now)
     lat = Decimal(str(report.latitude)).quantize(Decimal("0.000001")) if report.latitude is not None else None
     lng = Decimal(str(report.longitude)).quantize(Decimal("0.000001")) if report.longitude is not None else None
-    township = locate_township(lat, lng) if lat is not None else report.township
+    township_id = locate_township_id(lat, lng) if lat is not None else getattr(report.township, "pk", None)
     case = Case.objects.create(
         reference=reference, access_code_hash=hash_access_code(reference, code),
         idempotency_key=report.idempotency_key, source=report.source, source_detail=report.source_detail,
@@ -214,58 +230,27 @@ def _create(report: ReportInput, reporter, photos, actor, now, *, refresh_flags:
         is_key_case=report.is_key_case, category=report.category, subcategory=report.subcategory,
         title=report.title[:120], description=report.description.strip(), observed_at=report.observed_at,
         polluter_name=report.polluter_name, extra=report.extra, latitude=lat, longitude=lng,
-        location_source=report.location_source, address=report.address, township=township, received_at=now,
+        location_source=report.location_source, address=report.address, township_id=township_id, received_at=now,
+        intake_job=job,
     )
+    identity = None
     if reporter is not None:
-        ReporterIdentity.objects.create(
+        identity = ReporterIdentity.objects.create(
             case=case, is_anonymous=reporter.is_anonymous,
             name="" if reporter.is_anonymous else reporter.name, phone=reporter.phone, email=reporter.email,
             ip_address=reporter.ip_address, consented_at=now if reporter.consented else None,
         )
-    if photos:
+    if photos and job:
+        store_received(case, photos, now)
+    elif photos:
         attach_photos(case, photos, kind="citizen", uploaded_by=actor, now=now)
     transaction.on_commit(refcache.public_data_changed, robust=True)  # public counters rebuild (cms.pagecache)
     record_event(case, "received", actor, now, to_state=case.state, is_public=True,
                  public_message=public_text.message(gettext_noop("Your report was received.")),
-                 data={"source": case.source, "township": township.pk if township else None})
-    _start_intake_clocks(case, now, refresh_flags)
+                 data={"source": case.source, "township": township_id})
+    receipts = []
     if reporter is not None and reporter.has_contact:
-        notifications.notify_reporter(case, "case_received", {"access_code": code}, "received", now=now)
-    return SubmitResult(case, code, True)
-
-
-def _start_intake_clocks(case: Case, now: datetime, refresh_flags: bool = True) -> None:
-    try:
-        calendar = load_calendar()
-        start_clock(calendar, case, ClockKind.DISPATCH, now, fresh=True)
-        start_clock(calendar, case, ClockKind.ACKNOWLEDGE, now, fresh=True)
-        if case.batch is not None:
-            start_clock(calendar, case, ClockKind.BATCH_REPLY, case.batch.received_at,
-                        policy=Policy(0, "calendar"), due_override=case.batch.due_at, fresh=True)
-    except CalendarNotCovered as exc:
-        # The report is never lost for an administrator's missing calendar year:
-        # it is recorded, and /healthz and the workbench show the problem.
-        log.error("calendar not covered for case %s: %s", case.reference, exc)
-        data = {"year": exc.year}
-        record_event(case, "calendar_missing", None, now, internal_text=stored_text("calendar_missing", data),
-                     data=data)
-    if refresh_flags:  # otherwise routing, which follows in the same transaction, does it once
-        refresh_case_flags([case.pk])
-
-
-def _route_quietly(case: Case, now: datetime) -> Case:
-    try:
-        with transaction.atomic():  # a savepoint: a failed routing leaves nothing behind
-            routed = auto_route(case, now=now)
-    except Exception as exc:  # noqa: BLE001 - the savepoint is rolled back; the report must survive
-        if isinstance(exc, (WorkflowError, CalendarNotCovered)):
-            log.warning("auto-routing of %s left for the dispatch desk: %s", case.reference, exc)
-        else:
-            log.exception("auto-routing of %s failed; left for the dispatch desk", case.reference)
-        data = {"reason": "error"}
-        record_event(case, "routing_needed", None, now, internal_text=stored_text("routing_needed", data), data=data)
-        routed = case
-    if routed is case:  # not routed: clocks and flags changed in the database only
-        refresh_case_flags([case.pk])
-        case.refresh_from_db()
-    return routed
+        # The only message carrying the access code, which is stored hashed: rendered here.
+        receipts = notifications.notify_reporter(case, "case_received", {"access_code": code}, "received", now=now,
+                                                 new_reporter=identity)
+    return SubmitResult(case, code, True, receipts)

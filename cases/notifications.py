@@ -73,11 +73,13 @@ def _render_text(names: list[str], ctx: dict) -> str:
 
 def enqueue(*, case: Case | None, audience: str, channel: str, recipient: str, template: str,
             context: Mapping[str, Any], idempotency_key: str, language: str = "zh-hans",
-            now: datetime | None = None) -> Notification | None:
+            now: datetime | None = None, new_case: bool = False) -> Notification | None:
     """Render and store one message; a repeated idempotency key returns the existing row.
 
     Returns None when there is no recipient. Safe inside an outer transaction: the
     insert runs in a savepoint, so a duplicate key does not break the caller's work.
+    ``new_case``: the case was created in this transaction, so no row can hold the key yet
+    (no savepoint), and the caller hands the row to its own task (no send task of its own).
     """
     recipient = (recipient or "").strip()
     if not recipient:
@@ -88,12 +90,14 @@ def enqueue(*, case: Case | None, audience: str, channel: str, recipient: str, t
         guard_no_identity(context)
     subject, body = render(template, channel, context, language)
     if audience != "reporter" and case is not None:
-        subject, body = _scrub_identity(case, subject), _scrub_identity(case, body)
+        subject, body = _scrub_identity(case, subject, body)
     fields = {
         "case": case, "audience": audience, "channel": channel, "recipient": recipient,
         "template": template, "language": language, "subject": subject, "body": body,
         "next_attempt_at": now or timezone.now(),
     }
+    if new_case:
+        return Notification.objects.create(idempotency_key=_fit_key(idempotency_key), **fields)
     row = _insert_once(_fit_key(idempotency_key), fields)
     # Sent promptly after commit; the periodic outbox schedule is the safety net.
     schedule_send_on_commit([row])
@@ -128,15 +132,20 @@ def guard_no_identity(context: Mapping[str, Any]) -> None:
             raise ValueError(f"pass plain values, not {type(value).__name__}, to a department notification")
 
 
-def _scrub_identity(case: Case, text: str) -> str:
-    """Last line of defence: free text (a note, a reason) might quote the reporter."""
-    for reporter in case.reporters.all():
-        for value in (reporter.name, reporter.phone, reporter.email):
-            value = (value or "").strip()
-            if len(value) >= 2 and value in text:
+def _scrub_identity(case: Case, *texts: str) -> list[str]:
+    """Last line of defence: free text (a note, a reason) might quote the reporter. The
+    reporters are read once for all the texts."""
+    values = [value for reporter in case.reporters.all()
+              for value in ((reporter.name or "").strip(), (reporter.phone or "").strip(),
+                            (reporter.email or "").strip()) if len(value) >= 2]
+    scrubbed = []
+    for text in texts:
+        for value in values:
+            if value in text:
                 text = text.replace(value, "***")
                 logger.warning("reporter identity removed from a staff notification for case %s", case.pk)
-    return text
+        scrubbed.append(text)
+    return scrubbed
 
 
 def notify_department(case: Case, department: Department, template: str, context: Mapping[str, Any],
@@ -160,11 +169,17 @@ def notify_department(case: Case, department: Department, template: str, context
 
 
 def notify_reporter(case: Case, template: str, context: Mapping[str, Any], key_suffix: str,
-                    now: datetime | None = None, language: str = "zh-hans") -> list[Notification]:
-    """E-mail and/or SMS to every reporter who left contact data that is not yet purged."""
+                    now: datetime | None = None, language: str = "zh-hans",
+                    new_reporter: ReporterIdentity | None = None) -> list[Notification]:
+    """E-mail and/or SMS to every reporter who left contact data that is not yet purged.
+
+    ``new_reporter``: the case and its only reporter were created in this transaction (intake),
+    so the reporter is not read back and the rows go to the caller's task (see enqueue()).
+    """
     sent_to: set[tuple[str, str]] = set()
     rows = []
-    for reporter in _reachable_reporters(case):
+    reporters = [new_reporter] if new_reporter is not None else _reachable_reporters(case)
+    for reporter in reporters:
         for channel, recipient in ((Channel.EMAIL, reporter.email), (Channel.SMS, reporter.phone)):
             recipient = (recipient or "").strip()
             if not recipient or (channel, recipient) in sent_to:
@@ -174,6 +189,7 @@ def notify_reporter(case: Case, template: str, context: Mapping[str, Any], key_s
                 case=case, audience="reporter", channel=channel, recipient=recipient, template=template,
                 context={"reference": case.reference, **context}, language=language, now=now,
                 idempotency_key=f"{template}:case-{case.pk}:reporter-{reporter.pk}:{channel}:{key_suffix}",
+                new_case=new_reporter is not None,
             )
             if row is not None:
                 rows.append(row)

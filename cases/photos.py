@@ -213,6 +213,38 @@ def process_photo(fileobj: IO[bytes] | bytes) -> ProcessedPhoto:
     )
 
 
+@dataclass
+class ReceivedPhoto:
+    """An upload checked from its header only (the request's part): the worker decodes it."""
+
+    original_bytes: bytes
+    sha256: str
+    original_format: str
+    original_size: int
+    width: int
+    height: int
+
+    @property
+    def original_extension(self) -> str:
+        return _EXTENSIONS[self.original_format]
+
+
+def check_photo(fileobj: IO[bytes] | bytes) -> ReceivedPhoto:
+    """Size, format by content, pixel count and decode budget, read from the header: no pixel
+    is decoded, so a damaged body is found by the worker (cases.pipeline.photos), which
+    records it on the case's timeline."""
+    data = _read_upload(fileobj, settings.PORTAL_PHOTO_MAX_BYTES)
+    with _decoding():
+        im = _open(data)
+        original_format = _FORMAT_NAMES.get(im.format, im.format)
+        full_size = im.size
+        _reduce(im, settings.PORTAL_PHOTO_MAX_EDGE)  # draft() only sets the decode scale the budget judges
+        _within_budget(im, full_size)
+    return ReceivedPhoto(original_bytes=data, sha256=hashlib.sha256(data).hexdigest(),
+                         original_format=original_format, original_size=len(data),
+                         width=full_size[0], height=full_size[1])
+
+
 # --- Pixels ----------------------------------------------------------------------------
 
 
@@ -435,10 +467,15 @@ def attach_photos(case: Case, files: Iterable, *, kind: str, uploaded_by: Abstra
     except BaseException:
         discard_files(written)
         raise
+    guard_written(written)
+    return photos
+
+
+def guard_written(names: list[str]) -> None:
+    """Hand files written inside a photo_files_guard() block to it (removed if the block fails)."""
     guard = _guard_names.get()
     if guard is not None:
-        guard.extend(written)
-    return photos
+        guard.extend(names)
 
 
 def _store(case: Case, p: ProcessedPhoto, kind: str, uploaded_by: AbstractBaseUser | None, now: datetime,

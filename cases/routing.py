@@ -82,10 +82,15 @@ def township_index() -> TownshipIndex:
     return _index
 
 
-def locate_township(latitude: float | Decimal | None, longitude: float | Decimal | None) -> Township | None:
+def locate_township_id(latitude: float | Decimal | None, longitude: float | Decimal | None) -> int | None:
+    """From the in-memory index only (intake stores the id without reading the row)."""
     if latitude is None or longitude is None:
         return None
-    pk = township_index().locate(float(longitude), float(latitude))
+    return township_index().locate(float(longitude), float(latitude))
+
+
+def locate_township(latitude: float | Decimal | None, longitude: float | Decimal | None) -> Township | None:
+    pk = locate_township_id(latitude, longitude)
     # The boundary polygon is large and only the index needs it.
     return Township.objects.defer("boundary").filter(pk=pk).first() if pk else None
 

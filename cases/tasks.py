@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from cases import notifications
 from cases.models import TaskHeartbeat
+from cases.pipeline import jobs
+from cases.pipeline import photos as pipeline_photos
 from cases.programme.clocks import sweep_programme
 from cases.referrals import run_import_job
 from cases.retention import purge_expired_contacts as purge
@@ -66,3 +68,18 @@ def import_referral_batch(job_id: int, path: str, filename: str, source: str, nu
 
 def purge_expired_contacts() -> int:
     return purge()
+
+
+def finish_intake(case_id: int, notification_ids: list[int]) -> dict:
+    """Enqueued once after a report from the web form or Open311 commits (cases.pipeline):
+    clocks and routing (a database transaction), the receipt (an SMTP outage only delays
+    it: the outbox schedule retries), then the photos' copies. Idempotent."""
+    finished = jobs.finish_case(case_id)
+    sent = send_notifications(notification_ids)
+    made = pipeline_photos.process_case(case_id)
+    return {"sent": sent, "finished": finished, "photos": made}
+
+
+def finish_pending_intake() -> dict:
+    """Scheduled ("portal-finish-intake"): reports and photos whose task was lost or killed."""
+    return jobs.finish_pending()

@@ -24,7 +24,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 
 from cases import roles
-from cases.models import Case, CaseState, Photo
+from cases.models import Case, CaseState, Photo, PhotoState
 from cms.models import TypicalCaseIndexPage, TypicalCasePage
 
 COLLECTION_NAME = "典型案例照片"
@@ -51,8 +51,9 @@ def default_photos(user, case: Case):
 
 
 def choosable_photos(user, case: Case):
-    """Editors see only photos an intake officer made public (docs/product.md §3)."""
-    photos = Photo.objects.filter(case=case)
+    """Editors see only photos an intake officer made public (docs/product.md §3); only photos
+    whose copies the worker has made (cases.pipeline.photos) can be redacted."""
+    photos = Photo.objects.filter(case=case, state=PhotoState.READY)
     return photos if roles.has_role(user, roles.INTAKE) else photos.filter(is_public=True)
 
 

@@ -175,7 +175,7 @@ def _idempotency_key(request: HttpRequest, client: ApiClient) -> str | None:
 
 def submit(parsed: ParsedPost, now: datetime | None = None) -> SubmitResult:
     try:
-        return submit_case(parsed.report, parsed.reporter, parsed.photos, now=now)
+        return submit_case(parsed.report, parsed.reporter, parsed.photos, now=now, defer=True)
     except PhotoError as exc:
         raise bad_request(_("media: %(problem)s") % {"problem": exc.message}) from exc
     except WorkflowError as exc:

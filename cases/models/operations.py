@@ -25,6 +25,8 @@ class OperatorAction(models.Model):
     subject = models.CharField(max_length=200, blank=True)
     reason = models.TextField(pgettext_lazy("operations", "reason"), blank=True)
     outcome = models.CharField(max_length=300, blank=True)
+    # A retried task's new django-q2 id: the failed-tasks screen shows how that run ended.
+    task_id = models.CharField(max_length=32, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -40,6 +40,14 @@ def _ext(filename: str) -> str:
     return "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
 
 
+class PhotoState(models.TextChoices):
+    """A citizen's upload is stored as received in the request; the worker makes the copies."""
+
+    PENDING = "pending", pgettext_lazy("photo state", "Being processed")
+    READY = "ready", pgettext_lazy("photo state", "Ready")
+    FAILED = "failed", pgettext_lazy("photo state", "Could not be processed")
+
+
 class Photo(models.Model):
     class Kind(models.TextChoices):
         CITIZEN = "citizen", _("Reporter's photo")
@@ -50,8 +58,9 @@ class Photo(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CITIZEN)
     original = models.FileField(storage=private_storage, upload_to=_private_name, max_length=200)
-    image = models.FileField(storage=private_storage, upload_to=_private_name, max_length=200)
-    thumbnail = models.FileField(storage=private_storage, upload_to=_private_name, max_length=200)
+    # Empty until the worker made them (state "pending"), and for good when it could not ("failed").
+    image = models.FileField(storage=private_storage, upload_to=_private_name, max_length=200, blank=True)
+    thumbnail = models.FileField(storage=private_storage, upload_to=_private_name, max_length=200, blank=True)
     original_sha256 = models.CharField(max_length=64)  # the server's hash of the bytes it received
     # The SHA-256 the reporter's browser says it computed of the file before shrinking it
     # (cases/reportform/claims.py): a claim, never checked against anything the server has.
@@ -64,9 +73,16 @@ class Photo(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
     caption = models.CharField(max_length=200, blank=True)
     is_public = models.BooleanField(default=False)
+    # Changed only through cases.pipeline.photos (guarded transition: pending -> ready / failed).
+    state = models.CharField(max_length=10, choices=PhotoState.choices, default=PhotoState.READY, editable=False)
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["received_at", "pk"]
+        indexes = [
+            # The intake sweep's "photos the worker has not finished" (a handful of rows at most).
+            models.Index(fields=["received_at"], condition=Q(state="pending"), name="photo_pending"),
+        ]
 
 
 class ExtensionRequest(models.Model):

@@ -38,6 +38,13 @@ class IdentityLogFilter(forms.Form):
         return data
 
 
+def filter_from(query) -> tuple[IdentityLogFilter, dict]:
+    """The filter form bound to the query string and its valid data (an invalid filter shows
+    its errors and lists everything, like no filter)."""
+    form = IdentityLogFilter(query or None)
+    return form, (form.cleaned_data if form.is_bound and form.is_valid() else {})
+
+
 def entries(data: dict | None = None) -> QuerySet:
     """The log, newest first, narrowed by the filter's cleaned data."""
     data = data or {}

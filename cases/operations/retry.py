@@ -75,6 +75,7 @@ def retry_task(actor, failure_id: str, *, now: datetime | None = None) -> Retrie
         return None  # already retried by someone else
     subject = f"{failure.func} ({failure.name})"[:200]
     failure.delete()  # first: a run that fails again writes a new Failure row under a new id
+    new_id = ""
     try:
         new_id = async_task(failure.func, *(failure.args or ()), hook=failure.hook, group=failure.group,
                             **(failure.kwargs or {}))
@@ -87,8 +88,24 @@ def retry_task(actor, failure_id: str, *, now: datetime | None = None) -> Retrie
             outcome = _("could not be queued: %(error)s") % {"error": type(exc).__name__}
         ok = False
     OperatorAction.objects.create(at=now or timezone.now(), actor=actor, kind=Kind.RETRY_TASK, subject=subject,
-                                  outcome=outcome[:300])
+                                  outcome=outcome[:300], task_id=new_id or "")
     return Retried(subject, outcome, ok)
+
+
+@dataclass
+class RecentRetry:
+    action: OperatorAction
+    state: str  # "succeeded", "failed" or "waiting"
+
+
+def recent_task_retries(limit: int = 20) -> list[RecentRetry]:
+    """The last retried tasks and how their new run ended (two queries): with a real
+    cluster the retry only queues the task, so its result shows here once it ran."""
+    actions = list(OperatorAction.objects.filter(kind=Kind.RETRY_TASK).exclude(task_id="")
+                   .select_related("actor")[:limit])
+    runs = dict(Task.objects.filter(id__in=[a.task_id for a in actions]).values_list("id", "success"))
+    return [RecentRetry(a, "waiting" if a.task_id not in runs else ("succeeded" if runs[a.task_id] else "failed"))
+            for a in actions]
 
 
 SENT_OUTCOMES = {"sent": True, "retry": False, "failed": False, "not_claimed": False, "missing": False,

@@ -122,7 +122,7 @@ class FailedWorkView(OperatorView):
         for row in messages_:
             row.error = retry.message_error(row)
         return self.render({"tasks": tasks, "failed_messages": messages_, "results": results,
-                            "bulk_limit": retry.BULK_LIMIT})
+                            "bulk_limit": retry.BULK_LIMIT, "recent": retry.recent_task_retries()})
 
     def post(self, request):
         if request.POST.get("scope") == "all":
@@ -144,8 +144,7 @@ class IdentityLogView(OperatorView):
     per_page = 50
 
     def get(self, request):
-        form = identitylog.IdentityLogFilter(request.GET or None)
-        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        form, data = identitylog.filter_from(request.GET)
         page = Paginator(identitylog.entries(data), self.per_page).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
@@ -154,8 +153,7 @@ class IdentityLogView(OperatorView):
 
 class IdentityLogExportView(OperatorView):
     def get(self, request, fmt):
-        form = identitylog.IdentityLogFilter(request.GET or None)
-        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        _form, data = identitylog.filter_from(request.GET)
         rows = identitylog.entries(data)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         name = f"identity-access-log-{stamp}.{fmt}"

@@ -61,7 +61,11 @@ def keep(upload, form_token: str) -> KeptPhoto | None:
     upload.seek(0)
     if not _is_photo(data):
         return None
-    stored = _storage().save(f"{FOLDER}/{uuid.uuid4().hex}", ContentFile(data))
+    try:
+        stored = _storage().save(f"{FOLDER}/{uuid.uuid4().hex}", ContentFile(data))
+    except OSError:  # the storage is full or down: the page asks to choose the photo again
+        log.warning("a photo could not be kept after a form error (storage unavailable)")
+        return None
     name = (upload.name or "photo")[-100:]
     token = signing.dumps({"f": stored, "n": name, "s": len(data), "c": getattr(upload, "client_sha256", ""),
                            "t": upload.content_type or "", "k": form_token}, salt=SALT, compress=True)

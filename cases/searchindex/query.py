@@ -35,7 +35,7 @@ class IndexQuery:
     def _where(self, kind: str, column: str) -> tuple[str, list]:
         # The id range is the kind (entries.entry_id): the FTS table knows only the id,
         # and on PostgreSQL it starts the newest-first walk of the primary key at the
-        # kind; `kind =` there picks the kind's partial GIN index (migration 0015).
+        # kind; `kind =` there picks the kind's partial GIN index (migration 0018).
         sql, params = f" AND {column} >= %s AND {column} < %s", list(kind_range(kind))
         if not self.sqlite:
             sql, params = sql + " AND e.kind = %s", [*params, KIND_NUMBERS[kind]]

@@ -21,7 +21,7 @@ from cases.fields import decrypt, encrypt
 from cases.forms import FollowForm, ReportForm
 from cases.intake import IntakeError, SubmitResult
 from cases.models import Case
-from cases.photos import PhotoError, process_photo
+from cases.photos import PhotoError, check_photo
 from cases.reportform import resume, simplecheck
 from cases.reportform.service import file_report
 from cases.views.common import allow_tiles, client_ip, map_config, too_many
@@ -117,7 +117,7 @@ def _photo_at_fault(photos, exc: PhotoError) -> tuple[str, str]:
         return "", exc.message
     for upload in photos:
         try:
-            process_photo(upload)
+            check_photo(upload)
         except PhotoError as own:
             return upload.name, f"{upload.name}: {own.message}"
     return "", exc.message

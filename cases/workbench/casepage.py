@@ -31,6 +31,7 @@ EVENT_LABELS = {
     "publicity_changed": _("Public visibility changed"), "meeting": _("Joint meeting"),
     "action_item_done": _("Meeting action item done"), "follower_added": _("Another reporter follows"),
     "feedback": _("Reporter's feedback"), "calendar_missing": _("Work calendar missing"),
+    "photo_failed": _("Photo could not be processed"),
     "result_proposed": _("Result proposed for the head's approval"),
     "result_returned_by_head": _("Result sent back by the department head"),
     "spot_check_confirmed": _("Spot check: rectification holds"), "spot_check_relapse": _("Spot check: relapse"),

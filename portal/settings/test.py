@@ -8,7 +8,9 @@ from portal.logs import logging_config
 from .base import *  # noqa: F403
 from .base import DATABASES, LOG_LEVEL, Q_CLUSTER, STORAGES, env
 
-_tmp = Path(tempfile.mkdtemp(prefix="portal-test-"))
+# A worker started by a test (tests/cases/test_worker.py) is given the test's folder, so it
+# reads the files the test process stored.
+_tmp = Path(env("PORTAL_TEST_FILES", default="") or tempfile.mkdtemp(prefix="portal-test-"))
 DEBUG = False
 # A file, not ":memory:", so a real qcluster subprocess can share the test database.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

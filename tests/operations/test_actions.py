@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django_q.models import Failure, Success
+from django_q.conf import Conf
+from django_q.models import Failure, OrmQ, Success
 
 from cases.models import Notification, OperatorAction
 from cases.workbench import twofactor
@@ -133,6 +134,24 @@ def test_a_failed_task_is_run_again_and_the_result_shown(city, operator, login):
     kinds = list(OperatorAction.objects.order_by("pk").values_list("kind", "actor__username", "outcome"))
     assert [k[:2] for k in kinds] == [("retry_task", "ops_admin")] * 2
     assert "not allowed yet" in kinds[0][2]
+
+
+def test_with_a_real_cluster_the_retry_is_queued_and_its_result_shows_later(city, operator, login, monkeypatch):
+    key = f"allow-{uuid.uuid4().hex}"
+    fail_in_the_cluster("tests.operations.jobs.fails_until_allowed", key)
+    failure = Failure.objects.get(func="tests.operations.jobs.fails_until_allowed")
+    monkeypatch.setattr(Conf, "SYNC", False)  # as in production: the web process only queues
+    admin = login(operator)
+    queued = admin.post(reverse("operations:failures"), {"task": [failure.id]}).content.decode()
+    action = OperatorAction.objects.get()
+    assert action.task_id and f"已重新排队，任务编号 {action.task_id}" in queued
+    assert OrmQ.objects.count() == 1  # waiting in the broker for the worker
+    assert "等待后台进程运行" in queued
+
+    cache.set(key, True)
+    fail_in_the_cluster("tests.operations.jobs.fails_until_allowed", key, task_id=action.task_id)  # the worker ran it
+    later = admin.get(reverse("operations:failures")).content.decode()
+    assert "✓ 成功" in later and "等待后台进程运行" not in later
 
 
 def failed_message(case=None, recipient="li@example.org") -> Notification:

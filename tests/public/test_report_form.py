@@ -97,16 +97,24 @@ def test_inside_the_city_box_but_outside_every_township_goes_to_the_dispatch_des
     assert case.township is None and case.state == "submitted"
 
 
-def test_successful_report_with_two_photos(client, city):
-    response = post(client, city, files=[upload("a.jpg"), upload("b.jpg", jpeg(color=(0, 90, 200)))],
-                    subtype=None, **{f"subtype_{city.air.pk}": city.odour.pk})
+def test_successful_report_with_two_photos(client, city, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as after_commit:
+        response = post(client, city, files=[upload("a.jpg"), upload("b.jpg", jpeg(color=(0, 90, 200)))],
+                        subtype=None, **{f"subtype_{city.air.pk}": city.odour.pk})
     assert response.status_code == 302 and response["Location"] == "/en/report/done/"
     case = Case.objects.get()
     assert (case.category, case.subcategory, case.township) == (city.air, city.odour, city.east)
     assert case.polluter_name == "某化工厂" and case.location_source == "pin" and case.source == "web"
     assert (float(case.latitude), float(case.longitude)) == (36.55, 117.05)
+    # Committed by the request: the case, its originals and the job; the worker does the rest.
+    assert case.state == "submitted" and case.intake_job == "route"
+    assert set(Photo.objects.filter(case=case).values_list("state", flat=True)) == {"pending"}
+    for callback in after_commit:  # the worker's task (tasks run inline in tests)
+        callback()
+    case.refresh_from_db()
     assert case.observed_at is not None and case.state == "assigned"  # routed by the engine
-    assert Photo.objects.filter(case=case, kind="citizen").count() == 2
+    assert case.intake_job == ""
+    assert list(Photo.objects.filter(case=case, kind="citizen").values_list("state", flat=True)) == ["ready"] * 2
     reporter = ReporterIdentity.objects.get(case=case)
     assert (reporter.name, reporter.phone, reporter.email, reporter.ip_address) == (
         "李四", "13800138000", "ls@example.org", "127.0.0.1")
@@ -232,9 +240,10 @@ def test_a_body_larger_than_all_photos_together_is_refused_before_reading(client
     assert Case.objects.count() == 0
 
 
-def test_polyglot_jpeg_is_stored_only_as_the_reencoded_image(client, city):
+def test_polyglot_jpeg_is_stored_only_as_the_reencoded_image(client, city, django_capture_on_commit_callbacks):
     payload = b"<script>alert('x')</script>"
-    post(client, city, files=[upload("poly.jpg", jpeg() + payload)])
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, city, files=[upload("poly.jpg", jpeg() + payload)])
     photo = Photo.objects.get()
     assert payload not in photo.image.read() and payload not in photo.thumbnail.read()
 

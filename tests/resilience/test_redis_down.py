@@ -67,15 +67,19 @@ def saved(settings) -> tuple[int, int, int, int]:
             len(stored_files(settings)))
 
 
-def test_a_report_sent_during_the_outage_is_stored_whole_and_never_twice(client, site, settings):
+def test_a_report_sent_during_the_outage_is_stored_whole_and_never_twice(client, site, settings,
+                                                                         django_capture_on_commit_callbacks):
     client.raise_request_exception = False
     data = report_data(site)
     with redis_down():
-        first = client.post("/en/report/", {**data, "photos": [upload()]})
+        with django_capture_on_commit_callbacks(execute=True):  # and the worker's task (inline in tests)
+            first = client.post("/en/report/", {**data, "photos": [upload()]})
         # The cache fails soft, so the report is filed during the outage: the case, the
-        # identity, the photo row and its three files (original, public copy, thumbnail).
+        # identity, the photo row and its three files (the original stored by the request,
+        # the copy and the thumbnail made by the worker), and the case is routed.
         assert first.status_code == 302, first.content[:300]
         assert saved(settings) == (1, 1, 1, 3)
+        assert Case.objects.get().state == "assigned" and Photo.objects.get().state == "ready"
         resent = client.post("/en/report/", {**data, "photos": [upload()]})  # the citizen presses send again
         assert resent.status_code == 302
         assert saved(settings) == (1, 1, 1, 3)

@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
                    "`manage.py search_index --rebuild` (or let the 10-minute reconcile add the public cases).")
 
     dependencies = [
-        ('cases', '0014_operator_actions'),
+        ('cases', '0017_staff_list_indexes'),
     ]
 
     operations = [

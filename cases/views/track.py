@@ -55,8 +55,10 @@ def track(request):
 
 def remember_case(request, case: Case) -> None:
     """This browser session may open `case`'s tracking page (after the code, or right after reporting)."""
-    request.session.cycle_key()  # a new session id whenever access is granted
-    tracked = [pk for pk in request.session.get(SESSION_TRACKED, []) if pk != case.pk]
+    tracked = [pk for pk in request.session.get(SESSION_TRACKED, []) if pk != case.pk]  # loads the session
+    if request.session.session_key:  # an existing session gets a new id whenever access is granted;
+        request.session.cycle_key()  # a new one (no stored session: no key) is given a fresh id when saved
+    # (cycling a new one cost a write transaction of its own on every report: create, then save again)
     request.session[SESSION_TRACKED] = [case.pk, *tracked][:MAX_REMEMBERED]
 
 

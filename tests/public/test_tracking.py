@@ -237,3 +237,18 @@ def test_standard_events_read_in_the_readers_language(client, city, now):
     assert "Your report was received." in english and "Your report has been passed to 市生态环境局." in english
     chinese = client.get(f"/track/{case.reference}/").content.decode()
     assert "您的举报已收到" in chinese and "Your report was received." not in chinese
+
+
+def test_access_granted_to_an_existing_session_changes_its_id(client, city, now):
+    """Session fixation: a session id known before the access code was given is never the one
+    that opens the case; a browser without a session gets one new id, written once."""
+    case, code = filed(city, now)
+    other, other_code = filed(city, now)
+    look_up(client, case.reference, code)
+    first = client.session.session_key
+    assert first
+    look_up(client, other.reference, other_code)
+    second = client.session.session_key
+    assert second and second != first
+    assert client.get(f"/en/track/{case.reference}/").status_code == 200  # both still open in this browser
+    assert client.get(f"/en/track/{other.reference}/").status_code == 200

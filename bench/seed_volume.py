@@ -68,8 +68,8 @@ def bulk_cases(n: int, seed: int = 8) -> int:
         with connection.cursor() as cur:
             cur.execute(
                 "INSERT INTO cases_assignment (case_id, department_id, role, state, assigned_at, contribution,"
-                " is_active) SELECT id, lead_department_id, 'lead', CASE state WHEN 'assigned' THEN 'assigned'"
-                " ELSE 'accepted' END, received_at, '', true FROM cases_case WHERE reference LIKE 'BN%%'"
+                " is_active, version) SELECT id, lead_department_id, 'lead', CASE state WHEN 'assigned' THEN 'assigned'"
+                " ELSE 'accepted' END, received_at, '', true, 0 FROM cases_case WHERE reference LIKE 'BN%%'"
                 " AND state IN ('in_progress', 'assigned')")
     print(f"  {n - have:,} synthetic cases inserted in {time.perf_counter() - started:.0f} s")
     return Case.objects.count()

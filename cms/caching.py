@@ -36,6 +36,9 @@ DATA_TIMEOUT = 60
 STALE_TIMEOUT = 600  # the previous value, served only while a request computes the new one
 COMPUTE_LOCK_SECONDS = 60
 UNAVAILABLE = "no-cache"
+# The query parameters the public pages read (filters and pagination): part of the
+# page cache's and the fragments' keys; any other parameter is ignored by both.
+PARAMETERS = frozenset({"page", "category", "township", "state", "year", "tag", "unit", "status"})
 log = logging.getLogger(__name__)
 
 

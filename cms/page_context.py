@@ -2,7 +2,7 @@
 Thin: parse the query, call one data function, hand the result to a template."""
 
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -12,6 +12,7 @@ from cases.models import Department
 from cases.programme import STATUS_LABELS
 from cms import disclosure, gantt, ledger
 from cms.caching import cached
+from cms.fragments import deferred
 from cms.public_cases import (
     CaseFilter,
     filter_options,
@@ -57,34 +58,40 @@ def batch_index_context(page) -> dict:
     return {"items": items}
 
 
-def batch_table_context(page, source: str, number: int) -> dict:
-    batch = disclosure.find_batch(source, number)
-    if batch is None:
-        raise Http404
+def batch_table_context(page, batch, source: str, number: int) -> dict:
     [(_, batch_figures)] = figures.batch_figures(type(batch).objects.filter(pk=batch.pk))
-    return {"batch": batch, "figures": batch_figures, "key": f"batch.{source}.{number}",
+    return {"figures": batch_figures, "key": f"batch.{source}.{number}",
             "columns": [str(c) for c in disclosure.COLUMNS], "rows": disclosure.rows(batch),
             "accountability": disclosure.batch_accountability(batch),
             "csv_url": page.url + page.reverse_subpage("batch_csv", args=[source, number])}
 
 
-def public_cases_context(page, request) -> dict:
-    case_filter = CaseFilter.from_query(request.GET)
+def public_case_rows(case_filter: CaseFilter, page_number) -> dict:
+    """The filter choices and one page of the list: what the page's fragment shows
+    (cms/fragments.py), computed only when that fragment is not cached."""
     paginator = Paginator(public_rows(case_filter), PER_PAGE)
     # cached_property: the count comes from the case table alone, cached until a case changes.
     paginator.__dict__["count"] = cached("public-count", lambda: public_count(case_filter),
                                          case_filter.querystring())
-    page_obj = paginator.get_page(request.GET.get("page"))
-    query = case_filter.querystring()
-    suffix = f"?{query}" if query else ""
+    page_obj = paginator.get_page(page_number)
     return {
         # The filter choices (categories, townships, years with public cases) change with
         # reference or case data only: cached under the case fingerprint and the public
         # data version (cms/caching.py, cases/refcache.py).
-        "filter": case_filter, "query": query, "page_obj": page_obj,
+        "page_obj": page_obj,
         "options": cached("case-filter-options", filter_options, get_language(),
                           refcache.version(refcache.PUBLIC_DATA)),
         "records": [with_date_texts(record(row)) for row in page_obj.object_list],
+    }
+
+
+def public_cases_context(page, request) -> dict:
+    case_filter = CaseFilter.from_query(request.GET)
+    query = case_filter.querystring()
+    suffix = f"?{query}" if query else ""
+    return {
+        "filter": case_filter, "query": query,
+        **deferred(public_case_rows, case_filter, request.GET.get("page")),
         "csv_url": page.url + page.reverse_subpage("csv") + suffix,
         "geojson_url": page.url + page.reverse_subpage("geojson") + suffix,
         "map_settings": map_settings(),

@@ -31,16 +31,15 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
 
-from cms import routecache
-from cms.caching import DATA_TIMEOUT, UNAVAILABLE, case_fingerprint, versions
+from cms import fragments, routecache
+from cms.caching import DATA_TIMEOUT, PARAMETERS, UNAVAILABLE, case_fingerprint, versions
 
 SERVED_BY = "wagtail_serve"
 UNCACHEABLE = {"private", "no-store", "no-cache"}
 HIT_HEADER = "X-Page-Cache"
-# The query parameters the public pages read (filters and pagination). A URL with any
-# other parameter is served but not stored, so random query strings cannot fill the
-# cache (which in production shares Redis with the rate-limit counters).
-PARAMETERS = frozenset({"page", "category", "township", "state", "year", "tag", "unit", "status"})
+# A URL with a query parameter the pages do not read (cms.caching.PARAMETERS) is served
+# but not stored, so random query strings cannot fill the cache (which in production
+# shares Redis with the rate-limit counters).
 MAX_PARAMETER_LENGTH = 40
 # Never Wagtail pages: skip the key lookups for them.
 NOT_PAGES = ("/report/", "/track/", "/open311/", "/healthz", "/livez", "/readyz", "/admin/", "/django-admin/",
@@ -64,9 +63,8 @@ def _storable_query(request) -> bool:
                for key in request.GET)
 
 
-def _key(request, version: str, data_version: int) -> str:
-    raw = "|".join([version, case_fingerprint(), str(data_version),
-                    request.get_host(), request.get_full_path()])
+def _key(request, version: str, fingerprint: str, data_version: int) -> str:
+    raw = "|".join([version, fingerprint, str(data_version), request.get_host(), request.get_full_path()])
     return f"cms:page:{hashlib.sha1(raw.encode()).hexdigest()}"
 
 
@@ -94,7 +92,9 @@ class PublicPageCacheMiddleware:
         version, data_version = versions()
         if version == UNAVAILABLE:
             return self.get_response(request)
-        key = _key(request, version, data_version) if _storable_query(request) else None
+        fingerprint = case_fingerprint()
+        fragments.remember(request, version, fingerprint, data_version)  # the same keys for the page's fragments
+        key = _key(request, version, fingerprint, data_version) if _storable_query(request) else None
         if key is not None:
             stored = cache.get(key)
             if stored is not None:

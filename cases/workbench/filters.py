@@ -22,6 +22,7 @@ from cases.models import (
     Township,
 )
 from cases.workbench import scorecard
+from cases.workbench.widgets import FastSelect
 
 OPEN = "open"
 # "No due time last" spelled as an expression (not NULLS LAST, which SQLite cannot
@@ -40,22 +41,25 @@ LIST_RELATED = ("category", "subcategory", "township", "lead_department", "batch
 class CaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100, widget=forms.TextInput(
         attrs={"placeholder": _("Reference, original code or words from the title or text"), "type": "search"}))
-    state = forms.ChoiceField(label=_("State"), required=False,
+    state = forms.ChoiceField(label=_("State"), required=False, widget=FastSelect,
                               choices=[("", _("Any state")), (OPEN, _("Open (not finished)")), *CaseState.choices])
-    department = forms.ModelChoiceField(Department.objects.all(), label=_("Lead department"), required=False)
+    department = forms.ModelChoiceField(Department.objects.all(), label=_("Lead department"), required=False,
+                                        widget=FastSelect)
     category = forms.ModelChoiceField(Category.objects.select_related("parent"), label=_("Category"),
-                                      required=False)
-    township = forms.ModelChoiceField(Township.objects.all(), label=_("Township"), required=False)
-    source = forms.ChoiceField(label=_("Source"), required=False, choices=[("", _("Any source")),
+                                      required=False, widget=FastSelect)
+    township = forms.ModelChoiceField(Township.objects.defer("boundary"), label=_("Township"), required=False,
+                                      widget=FastSelect)
+    source = forms.ChoiceField(label=_("Source"), required=False, widget=FastSelect, choices=[("", _("Any source")),
                                                                           *CaseSource.choices])
-    batch = forms.ModelChoiceField(ReferralBatch.objects.all(), label=_("Referral batch"), required=False)
+    batch = forms.ModelChoiceField(ReferralBatch.objects.all(), label=_("Referral batch"), required=False,
+                                   widget=FastSelect)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     due_within = forms.IntegerField(label=_("Due within (days)"), required=False, min_value=0, max_value=366)
     key_case = forms.BooleanField(label=_("Key cases only"), required=False)
     supervised = forms.BooleanField(label=_("Escalated only"), required=False)
     extension_pending = forms.BooleanField(label=_("Extension request waiting"), required=False)
     head_review = forms.BooleanField(label=_("Result waiting for the head's approval"), required=False)
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, widget=FastSelect, choices=[
         ("due", _("Next due, earliest first")), ("-due", _("Next due, latest first")),
         ("-received", _("Received, newest first")), ("received", _("Received, oldest first"))])
     # Scorecard drill-down: the cases behind one number (hidden on the page).

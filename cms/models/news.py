@@ -17,6 +17,7 @@ from wagtail.search import index
 
 from cms.blocks import BodyBlock
 from cms.feeds import NewsFeed
+from cms.fragments import deferred
 from cms.slugs import ReadableSlugMixin
 
 from .search import BigramSearchMixin
@@ -40,16 +41,19 @@ class NewsIndexPage(RoutablePageMixin, ReadableSlugMixin, BigramSearchMixin, Pag
     def news(self):
         return NewsPage.objects.live().public().child_of(self).order_by("-date", "-pk")
 
-    @path("")
-    def index_route(self, request, *args, **kwargs):
+    def news_page(self, tag: str, number) -> dict:
         items = self.news()
-        tag = request.GET.get("tag", "").strip()
         if tag:
             items = items.filter(tags__name=tag)
-        page_obj = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+        return {"page_obj": Paginator(items, PER_PAGE).get_page(number)}
+
+    @path("")
+    def index_route(self, request, *args, **kwargs):
+        tag = request.GET.get("tag", "").strip()
         extra_query = urlencode({"tag": tag}) if tag else ""
-        return self.render(request, context_overrides={"page_obj": page_obj, "tag": tag,
-                                                       "extra_query": extra_query})
+        # The list is computed only when its fragment is not cached (cms/fragments.py).
+        return self.render(request, context_overrides={
+            "tag": tag, "extra_query": extra_query, **deferred(self.news_page, tag, request.GET.get("page"))})
 
     @path("feed/", name="feed")
     def feed(self, request):

@@ -8,6 +8,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.fragments import deferred
 from cms.home import home_context
 from cms.slugs import ReadableSlugMixin
 
@@ -45,7 +46,7 @@ class HomePage(ReadableSlugMixin, BigramSearchMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(home_context(self))
+        context.update(deferred(home_context, self))
         context["report_url"] = report_url()
         return context
 

@@ -15,6 +15,7 @@ from cases.views.common import too_many
 from cms.counters import live_counters
 from cms.dashboard import dashboard_charts
 from cms.disclosure import batch_csv, batches, find_batch, source_slug
+from cms.fragments import deferred
 from cms.ledger import task_detail
 from cms.page_context import (
     batch_index_context,
@@ -67,7 +68,7 @@ class TaskLedgerPage(TransparencyPage):
 
     @path("")
     def index_route(self, request, *args, **kwargs):
-        return self.render(request, context_overrides=ledger_context(self, request))
+        return self.render(request, context_overrides=deferred(ledger_context, self, request))
 
     @path("task/<int:number>/", name="task")
     def task_route(self, request, number):
@@ -110,8 +111,8 @@ class ProgressDashboardPage(TransparencyPage):
 
     @path("")
     def index_route(self, request, *args, **kwargs):
-        return self.render(request, context_overrides={"charts": dashboard_charts(),
-                                                       "counters": live_counters()})
+        return self.render(request, context_overrides=deferred(
+            lambda: {"charts": dashboard_charts(), "counters": live_counters()}))
 
     @path("data/", name="data")
     def data_route(self, request):
@@ -124,12 +125,16 @@ class BatchDisclosureIndexPage(TransparencyPage):
 
     @path("")
     def index_route(self, request, *args, **kwargs):
-        return self.render(request, context_overrides=batch_index_context(self))
+        return self.render(request, context_overrides=deferred(batch_index_context, self))
 
     @path("<slug:source>/<int:number>/", name="batch")
     def batch_route(self, request, source, number):
+        batch = find_batch(source, number)
+        if batch is None:
+            raise Http404
         return self.render(request, template="cms/batch_table.html",
-                           context_overrides=batch_table_context(self, source, number))
+                           context_overrides={"batch": batch,
+                                              **deferred(batch_table_context, self, batch, source, number)})
 
     @path("<slug:source>/<int:number>/csv/", name="batch_csv")
     def batch_csv_route(self, request, source, number):

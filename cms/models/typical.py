@@ -13,6 +13,7 @@ from wagtail.search import index
 from cases.models import CaseState
 from cms.blocks import BodyBlock
 from cms.choosers import case_chooser_viewset
+from cms.fragments import deferred
 from cms.slugs import ReadableSlugMixin
 
 from .search import BigramSearchMixin
@@ -61,7 +62,8 @@ class TypicalCaseIndexPage(ReadableSlugMixin, BigramSearchMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["page_obj"] = Paginator(self.stories(), PER_PAGE).get_page(request.GET.get("page"))
+        number = request.GET.get("page")
+        context.update(deferred(lambda: {"page_obj": Paginator(self.stories(), PER_PAGE).get_page(number)}))
         return context
 
 

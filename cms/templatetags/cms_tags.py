@@ -5,6 +5,7 @@ from django.utils import translation
 from django.utils.html import format_html
 from wagtail.models import Page, Site
 
+from cms import fragments
 from cms.caching import cached
 
 register = template.Library()
@@ -60,6 +61,33 @@ def figure(value, name: str):
     if value is None:
         return format_html('<data class="figure" value="" data-figure="{}">—</data>', name)
     return format_html('<data class="figure" value="{}" data-figure="{}">{}</data>', value, name, value)
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, name, parts):
+        self.nodelist, self.name, self.parts = nodelist, name, parts
+
+    def render(self, context):
+        def produce() -> str:
+            deferred = context.get(fragments.DEFERRED)
+            with context.push(**(deferred() if callable(deferred) else {})):
+                return self.nodelist.render(context)
+
+        return fragments.render(context.get("request"), self.name.resolve(context), produce,
+                                *(p.resolve(context) for p in self.parts))
+
+
+@register.tag
+def fragment(parser, token):
+    """``{% fragment "name" [value ...] %}…{% endfragment %}``: the enclosed markup,
+    cached per data version (cms/fragments.py); on a miss the view's deferred context
+    is computed and added for the enclosed markup only."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("fragment needs a name")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]])
 
 
 @register.simple_tag

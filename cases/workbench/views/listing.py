@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -18,6 +17,8 @@ from cases.workbench.base import WorkbenchView
 from cases.workbench.exports import xlsx_response
 from cases.workbench.filters import COMMON_FILTERS, active_filters, bound_filter_form, filtered_cases
 from cases.workbench.forms import BulkDispatchForm
+from cases.workbench.list_rows import case_rows
+from cases.workbench.paging import CappedPaginator
 from cases.workbench.services import bulk_dispatch
 
 PAGE_SIZE = 50
@@ -36,16 +37,18 @@ class CaseListView(WorkbenchView):
     def get(self, request):
         form = bound_filter_form(request.GET)
         cases = filtered_cases(request.user, form, timezone.now()).defer(*LIST_DEFERRED)
-        page = Paginator(cases, self.page_size).get_page(request.GET.get("p"))
+        page = CappedPaginator(cases, self.page_size).get_page(request.GET.get("p"))
         query = request.GET.copy()
         query.pop("p", None)
         is_intake = roles.has_role(request.user, roles.INTAKE)
+        now = timezone.now()
         more = [f for f in form.visible_fields() if f.name not in COMMON_FILTERS]
         return self.render({
             "filter_form": form, "page": page, "cases": page.object_list, "query": query.urlencode(),
+            "rows": case_rows(page.object_list, now, bulk=is_intake),
             "common_filters": [form[name] for name in COMMON_FILTERS], "more_filters": more,
             "chips": active_filters(form, query),
-            "bulk_form": BulkDispatchForm() if is_intake else None, "now": timezone.now(),
+            "bulk_form": BulkDispatchForm() if is_intake else None, "now": now,
             "show_metric": bool(form.is_valid() and form.cleaned_data.get("metric")),
         })
 

@@ -80,12 +80,14 @@ def public_cases(n: int, seed: int = 8) -> int:
     from django.db import connection, transaction
 
     from cases.models import Case
+    from cases.searchindex import sync_cases
 
     rng = random.Random(seed)
     ids = list(Case.objects.filter(reference__startswith="BN").order_by("pk").values_list("pk", flat=True)[:n])
     rows = [(sentence(rng, rng.randint(6, 14)), pk) for pk in ids]
     with transaction.atomic(), connection.cursor() as cur:
         cur.executemany("UPDATE cases_case SET is_public = true, public_summary = %s WHERE id = %s", rows)
+    sync_cases(ids)  # the raw update bypassed the publicity service, which writes the search entries
     return len(rows)
 
 
@@ -98,6 +100,7 @@ def news_pages(n: int, seed: int = 8) -> int:
 
     from cms.bigrams import index_text
     from cms.models import NewsIndexPage, NewsPage
+    from cms.search.index import sync_pages
 
     index = NewsIndexPage.objects.first()
     if index is None:
@@ -135,6 +138,7 @@ def news_pages(n: int, seed: int = 8) -> int:
     qs = NewsPage.objects.filter(slug__startswith="bench-").order_by("pk")
     for start in range(0, qs.count(), 1000):
         backend.add_bulk(NewsPage, list(qs[start:start + 1000]))
+    sync_pages(qs.iterator(chunk_size=1000))  # bulk inserts send no publish signal
     print(f"  {n - have:,} news pages created and indexed in {time.perf_counter() - started:.0f} s")
     return NewsPage.objects.count()
 

@@ -63,6 +63,9 @@ class Lifecycle:
     forbidden_message: Any = _("This item is %(state)s; that action is not possible now.")
     conflict_message: Any = _("Someone else changed this item first. Reload it and try again.")
     select_related: tuple[str, ...] = field(default=())
+    # Called with the object's pk after every write, inside its transaction: keeps data
+    # derived from the row (the case's search entry) in step with it.
+    after_write: Callable[[Any], None] | None = None
 
     def sources(self, action: str) -> frozenset[str]:
         return self.transitions[action][0]
@@ -124,6 +127,8 @@ def guarded_transition(lifecycle: Lifecycle, pk: int, action: str, *, now: datet
                 setattr(current, name, value)
         setattr(current, state_field, target)
         setattr(current, version_field, version + 1)
+        if lifecycle.after_write is not None:
+            lifecycle.after_write(pk)
         if record is not None:
             record(current, from_state, target, now)
     return current
@@ -142,4 +147,6 @@ def bump_version(lifecycle: Lifecycle, pk: int, expected_version: int | None, **
     written = lifecycle.model.objects.filter(**filters).update(**{version_field: F(version_field) + 1}, **updates)
     if written != 1:
         raise ConflictError(lifecycle.conflict_message)
+    if lifecycle.after_write is not None:
+        lifecycle.after_write(pk)
     return lifecycle.model.objects.values_list(version_field, flat=True).get(pk=pk)

@@ -12,6 +12,8 @@ SCHEDULES = [
     ("portal-deadline-sweep", "cases.tasks.sweep_deadlines", Schedule.MINUTES, 5),
     ("portal-send-outbox", "cases.tasks.send_due_notifications", Schedule.MINUTES, 1),
     ("portal-finish-intake", "cases.tasks.finish_pending_intake", Schedule.MINUTES, 1),
+    # Reads cases changed in the last 15 minutes (cases.searchindex.reconcile_cases).
+    ("portal-search-reconcile", "cases.tasks.reconcile_search_index", Schedule.MINUTES, 10),
     ("portal-purge-contacts", "cases.tasks.purge_expired_contacts", Schedule.DAILY, None),
     ("portal-monthly-spot-check", "cases.tasks.monthly_spot_check", Schedule.MONTHLY, None),
 ]

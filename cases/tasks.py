@@ -11,6 +11,7 @@ from cases.pipeline import photos as pipeline_photos
 from cases.programme.clocks import sweep_programme
 from cases.referrals import run_import_job
 from cases.retention import purge_expired_contacts as purge
+from cases.searchindex import reconcile_cases
 from cases.supervision.orders import escalate_overdue
 from cases.supervision.spotchecks import draw_monthly_round
 from cases.sweep import sweep
@@ -18,6 +19,12 @@ from cases.sweep import sweep
 
 def heartbeat() -> None:
     TaskHeartbeat.objects.update_or_create(name="worker", defaults={"beat_at": timezone.now()})
+
+
+def reconcile_search_index() -> dict[str, int]:
+    """Scheduled ("portal-search-reconcile"): the case entries of the public search index
+    brought back in step with the cases (cases/searchindex)."""
+    return reconcile_cases()
 
 
 def send_due_notifications() -> dict[str, int]:

@@ -32,6 +32,7 @@ from cases.lifecycle import (  # noqa: F401  (re-exported: callers import the er
 )
 from cases.models import Case, CaseEvent
 from cases.models import CaseState as S
+from cases.searchindex import sync_case
 
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "dispatch": (frozenset({S.SUBMITTED}), S.ASSIGNED),
@@ -62,6 +63,7 @@ CASE_LIFECYCLE = Lifecycle(
     forbidden_message=gettext_lazy("This case is %(state)s; that action is not possible now."),
     conflict_message=gettext_lazy("Someone else changed this case first. Reload it and try again."),
     select_related=("lead_department", "category", "township"),
+    after_write=sync_case,
 )
 
 

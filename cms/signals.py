@@ -1,5 +1,6 @@
 """Publishing, moving or deleting a page invalidates the cached public views and
-pages (cms/caching.py, cms/pagecache.py)."""
+pages (cms/caching.py, cms/pagecache.py) and re-derives its search entries
+(cms/search/index.py)."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -7,6 +8,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms.caching import bump_content_version
+from cms.search import index
 
 
 def _bump(sender, **kwargs):
@@ -25,3 +27,10 @@ def connect() -> None:
     # Making a page private (or public again) changes what anonymous visitors may see.
     post_save.connect(_bump, sender=PageViewRestriction, dispatch_uid="cms-bump-on-restriction")
     post_delete.connect(_bump, sender=PageViewRestriction, dispatch_uid="cms-bump-on-restriction-delete")
+    page_published.connect(index.on_page_changed, dispatch_uid="cms-search-on-publish")
+    page_unpublished.connect(index.on_page_changed, dispatch_uid="cms-search-on-unpublish")
+    post_page_move.connect(index.on_page_moved, dispatch_uid="cms-search-on-move")
+    post_delete.connect(index.on_page_deleted, sender=Page, dispatch_uid="cms-search-on-delete")
+    post_save.connect(index.on_restriction_changed, sender=PageViewRestriction, dispatch_uid="cms-search-restrict")
+    post_delete.connect(index.on_restriction_changed, sender=PageViewRestriction,
+                        dispatch_uid="cms-search-unrestrict")

@@ -15,6 +15,7 @@ from cases.deadlines import running_clock
 from cases.extensions import approve_extension, request_extension
 from cases.models import Assignment, Case, CaseState, ClockKind, Feedback, RectificationTask
 from cases.routing import choose_rule
+from cases.searchindex import sync_case
 from cases.workflow import record_event
 
 from . import texts
@@ -153,6 +154,7 @@ class Driver:
             self.record("accountability_recorded", self.w.intake, internal=accountability)
         if self.p.public:
             Case.objects.filter(pk=self.case.pk).update(is_public=True, is_sensitive=sensitive)
+            sync_case(self.case.pk)  # no service here yet, so its search entry is written by hand
             self.record("made_public", self.w.intake, data={"sensitive": sensitive})
         self.case.refresh_from_db()
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 
+from cases.figures.counts import Counts
 from cases.models import Case, CaseSource, CaseState, Clock, ClockKind, Feedback, ReferralBatch
 
 REFERRAL_SOURCES = (CaseSource.CENTRAL, CaseSource.PROVINCIAL)
@@ -31,7 +32,7 @@ class RateFigure:
 
 
 @dataclass(frozen=True)
-class CaseFigures:
+class CaseFigures(Counts):
     received: int = 0
     closed: int = 0
     stage_closed: int = 0
@@ -42,10 +43,6 @@ class CaseFigures:
     @property
     def finished(self) -> int:
         return self.closed + self.stage_closed
-
-    def as_dict(self) -> dict[str, int]:
-        return {"received": self.received, "closed": self.closed, "stage_closed": self.stage_closed,
-                "rejected": self.rejected, "in_progress": self.in_progress, "overdue": self.overdue}
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db.models import Prefetch
 
+from cases.figures.counts import Counts
 from cases.models import Milestone, RectificationTask
 from cases.programme import task_progress
 
@@ -18,7 +19,9 @@ FIGURE_OF_STATUS = {"done": "completed", "on_track": "on_schedule", "at_risk": "
 
 
 @dataclass(frozen=True)
-class TaskFigures:
+class TaskFigures(Counts):
+    DERIVED = ("in_progress",)
+
     total: int = 0
     completed: int = 0
     on_schedule: int = 0
@@ -36,10 +39,6 @@ class TaskFigures:
 
     def by_status(self) -> dict[str, int]:
         return {status: self.of_status(status) for status in FIGURE_OF_STATUS}
-
-    def as_dict(self) -> dict[str, int]:
-        return {"total": self.total, "completed": self.completed, "on_schedule": self.on_schedule,
-                "at_risk": self.at_risk, "overdue": self.overdue, "in_progress": self.in_progress}
 
 
 def task_status(task: RectificationTask, milestones, today: date) -> str:

@@ -46,6 +46,7 @@ from .reference import (
     WorkCalendarYear,
 )
 from .review import HeadReview
+from .search import SearchEntry
 from .supervision import (
     AccountabilityForm,
     AccountabilityRecord,
@@ -71,6 +72,7 @@ from .work import (
 )
 
 __all__ = [
+    "SearchEntry",
     "AccountabilityForm", "AccountabilityRecord", "ExportLog", "OrderLevel", "OrderState", "ProgressSnapshot",
     "SpotCheckRound", "SupervisionEvent", "SupervisionEvidence", "SupervisionOrder",
     "ActionItem", "ApiClient", "Assignment", "Case", "CaseEvent",

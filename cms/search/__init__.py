@@ -10,18 +10,22 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
+from django.utils import translation
 from django.utils.translation import gettext_lazy
-from wagtail.models import Page
 
-from cms.models import (
-    BatchDisclosureIndexPage,
-    NewsPage,
-    PublicCaseIndexPage,
-    TaskLedgerPage,
-    TypicalCasePage,
-)
+from cms.caching import cached
+from cms.models import BatchDisclosureIndexPage, PublicCaseIndexPage, TaskLedgerPage
 from cms.search.query import MAX_QUERY, SearchQuery, parse
-from cms.search.sources import BatchSource, CaseSource, PageSource, Result, TaskSource
+from cms.search.sources import (
+    BatchSource,
+    CaseSource,
+    Indexed,
+    PageSource,
+    Result,
+    TaskSource,
+    exact_cases,
+    exact_entries,
+)
 
 __all__ = ["KINDS", "MAX_QUERY", "Group", "Outcome", "SearchQuery", "parse", "site_search"]
 
@@ -54,21 +58,37 @@ class Outcome:
     groups: list[Group]
 
 
-def _section_url(root, model) -> str | None:
-    page = model.objects.live().public().descendant_of(root, inclusive=True).first() if root else None
-    return page.url if page else None
+SECTIONS = {"tasks": TaskLedgerPage, "cases": PublicCaseIndexPage, "batches": BatchDisclosureIndexPage}
+
+
+def _section_urls(root) -> dict[str, str | None]:
+    """The public page of each non-page kind under the site's root (None: the kind is
+    not searched). Cached under the content version, which every publish, move,
+    delete and view-restriction change bumps: three page-tree queries were half of a
+    search's time."""
+    def compute():
+        found = {kind: model.objects.live().public().descendant_of(root, inclusive=True).first()
+                 for kind, model in SECTIONS.items()}
+        return {kind: page.url if page else None for kind, page in found.items()}
+
+    if root is None:
+        return dict.fromkeys(SECTIONS)
+    return cached("search-sections", compute, root.pk, translation.get_language(), case_data=False)
 
 
 def sources(query: SearchQuery, root) -> dict:
-    pages = Page.objects.live().public()
-    pages = pages.descendant_of(root, inclusive=True) if root else pages.none()
+    urls = _section_urls(root)
+    cases_url = urls["cases"]
+    exact = exact_cases(query.identifiers) if cases_url else []
+    indexed_kinds = ["news", "typical", "pages"] + (["cases"] if cases_url else [])
+    indexed = Indexed(query, root, indexed_kinds, exclude=exact_entries(exact))
     return {
-        "news": PageSource("news", pages.type(NewsPage), query),
-        "typical": PageSource("typical", pages.type(TypicalCasePage), query),
-        "tasks": TaskSource(_section_url(root, TaskLedgerPage), query),
-        "cases": CaseSource(_section_url(root, PublicCaseIndexPage), query),
-        "batches": BatchSource(_section_url(root, BatchDisclosureIndexPage), query),
-        "pages": PageSource("pages", pages.not_type(NewsPage, TypicalCasePage), query),
+        "news": PageSource("news", indexed, query),
+        "typical": PageSource("typical", indexed, query),
+        "tasks": TaskSource(urls["tasks"], query),
+        "cases": CaseSource(cases_url, query, exact, indexed),
+        "batches": BatchSource(urls["batches"], query),
+        "pages": PageSource("pages", indexed, query),
     }
 
 
@@ -90,6 +110,5 @@ def site_search(raw_query: str, *, root, kind: str = "", page: str | int | None 
             groups.append(Group(name, str(KINDS[name]), counts[name], found[name].fetch(lo - offset, hi - lo)))
         offset += counts[name]
     return Outcome(query, kind, counts, total, page_obj, groups)
-
 
 

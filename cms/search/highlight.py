@@ -23,6 +23,8 @@ def _covered(folded: str, terms) -> list[bool]:
 
 def _fold(text: str) -> str:
     """Lower-case NFKC per character, so that positions stay those of `text`."""
+    if unicodedata.is_normalized("NFKC", text) and len(lowered := text.lower()) == len(text):
+        return lowered  # the usual case, without a call per character
     return "".join(c if len(n := unicodedata.normalize("NFKC", c).lower()) != 1 else n for c in text)
 
 

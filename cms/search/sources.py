@@ -4,27 +4,25 @@ Each source counts its matches and fetches a slice of them, newest or first firs
 and shows only what the public pages show:
 
 * news, typical cases, other pages: live pages the public may see (no view
-  restriction) under the site's root, through Wagtail's search over the bigram field
-  (every term required);
+  restriction) under the site's root, through the public search index
+  (cases/searchindex, every term required);
 * tasks: every task of the ledger (all public), by number, title, problem, target,
   measures, responsible leader and lead unit;
 * cases: only the cases an intake officer made public, by public summary, category
-  and township, or exactly by reference or original case code —
+  and township (through the index), or exactly by reference or original case code —
   never the citizen's description, internal findings, address or reporter identity;
 * batches: by their name (第N批, source, title) or an original code in their public
   disclosure table.
 """
 
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import and_
 
-from django.db.models import Q
 from django.utils import translation
 from django.utils.safestring import SafeString
 from wagtail.models import Page
 
-from cases.models import Case, CaseState, Category, RectificationTask, ReferralBatch, Township
+from cases.models import Case, CaseState, RectificationTask, ReferralBatch, SearchEntry
+from cases.searchindex import KIND_NUMBERS, IndexQuery
 from cms.disclosure import source_slug
 from cms.public_cases import PUBLIC_VALUES, record
 from cms.search.highlight import _fold, excerpt
@@ -45,22 +43,34 @@ def _contains_all(text: str, terms) -> bool:
     return all(term in folded for term in terms)
 
 
+class Indexed:
+    """The index search shared by the indexed kinds: one query counts all of them."""
+
+    def __init__(self, query: SearchQuery, root, kinds: list[str], exclude=()):
+        self.index = IndexQuery(query.terms, root.path if root else "", exclude)
+        self.kinds, self._counts = kinds, None
+
+    def count(self, kind: str) -> int:
+        if self._counts is None:
+            self._counts = self.index.counts(self.kinds)
+        return self._counts.get(kind, 0)
+
+
 class PageSource:
-    def __init__(self, kind: str, pages, query: SearchQuery):
-        # `pages` is a Page queryset (narrowed with type()/not_type()): searching the
-        # subclass's own queryset made SQLite probe the match list per row (seconds at
-        # 5,000 pages against ~0.1 s this way). Newest first: every result holds every
-        # term already, and relevance scoring costs a correlated subquery per match.
-        self.kind, self.query = kind, query
-        self.results = (pages.order_by("-first_published_at", "-id").specific()
-                        .search(" ".join(query.terms), operator="and", order_by_relevance=False)
-                        if query.terms else Page.objects.none())
+    """Live pages the public may see, under the site's root, newest first."""
+
+    def __init__(self, kind: str, indexed: Indexed, query: SearchQuery):
+        self.kind, self.indexed, self.query = kind, indexed, query
 
     def count(self) -> int:
-        return self.results.count()
+        return self.indexed.count(self.kind)
 
     def fetch(self, offset: int, limit: int) -> list[Result]:
-        return [self._result(page) for page in self.results[offset:offset + limit]]
+        ids = self.indexed.index.object_ids(self.kind, offset, limit)
+        # Checked again at read time: a page changed without its signals (a raw update)
+        # is left out rather than shown until the next rebuild.
+        pages = Page.objects.live().public().filter(pk__in=ids).specific().in_bulk()
+        return [self._result(pages[pk]) for pk in ids if pk in pages]
 
     def _result(self, page) -> Result:
         text = page.bigram_source_text() if hasattr(page, "bigram_source_text") else ""
@@ -98,39 +108,49 @@ class TaskSource:
                 for t in self.matches()[offset:offset + limit]]
 
 
-def _case_term(term: str) -> Q:
-    # Categories and townships are small tables: their matches become id lists, so the
-    # case query reads only the case table.
-    categories = list(Category.objects.filter(Q(name__icontains=term) | Q(name_en__icontains=term))
-                      .values_list("pk", flat=True))
-    townships = list(Township.objects.filter(name__icontains=term).values_list("pk", flat=True))
-    return Q(public_summary__icontains=term) | Q(category_id__in=categories) | Q(township_id__in=townships)
+def exact_entries(case_ids: list[int]) -> list[int]:
+    """The index entries of these cases: the term search leaves them out (listed first)."""
+    return list(SearchEntry.objects.filter(kind=KIND_NUMBERS["cases"], object_id__in=case_ids)
+                .values_list("pk", flat=True)) if case_ids else []
+
+
+def exact_cases(identifiers) -> list[int]:
+    """Public cases whose reference or original code is one of `identifiers`: two
+    index lookups (an OR of the two columns made SQLite scan the public cases)."""
+    if not identifiers:
+        return []
+    pks = set(Case.objects.filter(reference__in=identifiers).values_list("pk", flat=True))
+    pks |= set(Case.objects.filter(original_code__in=identifiers).values_list("pk", flat=True))
+    return list(Case.objects.public().filter(pk__in=pks).order_by("-received_at", "-pk").values_list("pk", flat=True))
 
 
 class CaseSource:
+    """Exact reference / original code matches first, then the index's matches of the
+    terms (public summary, category, township), newest first."""
+
     kind = "cases"
 
-    def __init__(self, cases_url: str | None, query: SearchQuery):
-        self.cases_url, self.query = cases_url, query
-        match = Q(pk__in=[])
-        if query.identifiers:
-            match |= Q(reference__in=query.identifiers) | Q(original_code__in=query.identifiers)
-        # A query that is only identifiers is not also looked for in the summaries
-        # (that would scan every public case for "hb2026" and "000123").
-        if query.terms and not query.only_identifiers:
-            match |= reduce(and_, map(_case_term, query.terms))
-        self.cases = (Case.objects.public().filter(match).order_by("-received_at", "-pk")
-                      if cases_url else Case.objects.none())
+    def __init__(self, cases_url: str | None, query: SearchQuery, exact: list[int], indexed: Indexed):
+        self.cases_url, self.query, self.exact, self.indexed = cases_url, query, exact, indexed
+        # A query that is only identifiers is not also looked for in the summaries.
+        self.by_terms = bool(cases_url and query.terms and not query.only_identifiers)
 
     def count(self) -> int:
-        return self.cases.count()
+        if not self.cases_url:
+            return 0
+        return len(self.exact) + (self.indexed.count(self.kind) if self.by_terms else 0)
 
     def fetch(self, offset: int, limit: int) -> list[Result]:
+        ids = self.exact[offset:offset + limit]
+        if self.by_terms and len(ids) < limit:
+            ids += self.indexed.index.object_ids(self.kind, max(0, offset - len(self.exact)), limit - len(ids))
+        # Checked again at read time, so that an entry not yet removed never shows a case.
+        rows = {row["pk"]: row for row in Case.objects.public().filter(pk__in=ids).values(*PUBLIC_VALUES)}
         terms = self.query.terms
-        rows = [record(row) for row in self.cases.values(*PUBLIC_VALUES)[offset:offset + limit]]
         return [Result(self.kind, excerpt(f"{r['reference']} {r['category']}", terms + self.query.identifiers),
                        self.cases_url, excerpt(r["summary"] or "", terms),  # the reply is never public
-                       [r["status"], r["township"], r["received"]]) for r in rows]
+                       [r["status"], r["township"], r["received"]])
+                for r in (record(rows[pk]) for pk in ids if pk in rows)]
 
 
 class BatchSource:

@@ -2,8 +2,8 @@
 
 `check_all(client, oracle)` visits the whole public site (every live page, every task,
 every batch table and CSV, the open data files, the dashboard data, the feed, the
-English pages and Open311) and compares each figure with the oracle
-(tests/figures_oracle.py). Besides the marked-up figures it checks what is counted
+English pages, Open311 and the site search's counts per kind) and compares each figure
+with the oracle (tests/figures_oracle.py; the search counts: tests/cms/search_counts.py). Besides the marked-up figures it checks what is counted
 by rows on the page itself: ledger badges against task pages, batch table rows and
 CSV status columns against the batch figures, open data rows against the public count.
 """
@@ -15,7 +15,8 @@ import re
 from collections import Counter
 from datetime import timedelta
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from wagtail.models import Page
 
 from cases.models import Case, RectificationTask, ReferralBatch
@@ -27,6 +28,7 @@ from cms.models import (
     PublicCaseIndexPage,
     TaskLedgerPage,
 )
+from tests.cms.search_counts import check_search
 from tests.figures_oracle import Oracle, ledger_statuses, shown_figures
 
 LEDGER_ROW = re.compile(r'task/(\d+)/">.*?<td>(\d+)%</td>\s*<td><span class="badge status-(\w+)">', re.S)
@@ -61,7 +63,10 @@ def check_html(client, oracle: Oracle, url: str) -> str:
 
 
 def page_urls() -> list[str]:
-    return [p.url for p in Page.objects.live().public().specific() if p.url and p.depth > 1]
+    # In the default language: a page's URL carries the active language's prefix, and a
+    # test that ran before may have left English active in this thread (/en/ requests).
+    with translation.override(settings.LANGUAGE_CODE):
+        return [p.url for p in Page.objects.live().public().specific() if p.url and p.depth > 1]
 
 
 def check_ledger(client, oracle: Oracle, ledger_url: str) -> None:
@@ -143,4 +148,5 @@ def check_all(client) -> Oracle:
     check_dashboard(client, oracle, ProgressDashboardPage.objects.live().get().url)
     get(client, NewsIndexPage.objects.live().get().url + "feed/", "application/rss+xml")
     check_open311(client, oracle)
+    oracle.checked += check_search(client)
     return oracle

@@ -8,6 +8,7 @@ from html import unescape
 import pytest
 
 from cases.models import Case, Photo
+from cases.workbench.services import set_publicity
 from cms.bigrams import index_text, tokens
 from cms.models import NewsPage, StandardPage, TypicalCasePage
 from cms.search import site_search
@@ -141,9 +142,9 @@ def test_nothing_private_is_found(site, rule):
     assert 'class="search-result"' not in html and "<mark>" not in html
 
 
-def test_a_case_made_private_leaves_the_results(site):
+def test_a_case_made_private_leaves_the_results(site, city):
     assert found("化工厂偷排", tree=site["tree"])[0].counts["cases"] == 1
-    Case.objects.filter(pk=site["hit"].pk).update(is_public=False)
+    set_publicity(site["hit"], city.intake, is_public=False, is_sensitive=False, public_summary="")
     assert found("化工厂偷排", tree=site["tree"])[0].counts["cases"] == 0
 
 

@@ -102,6 +102,13 @@ def cached(name: str, compute: Callable[[], Any], *parts, timeout: int = DATA_TI
     if value is not None:
         return value
     last_key = f"cms:{name}:last:{hashlib.sha1('|'.join(map(str, parts)).encode()).hexdigest()}"
+    return compute_once(key, last_key, compute, timeout)
+
+
+def compute_once(key: str, last_key: str, compute: Callable[[], Any], timeout: int) -> Any:
+    """`compute()` stored under `key` (and `last_key`, longer), by one request at a
+    time: while it computes, the others get the value last stored under `last_key`
+    (when there is none they compute as well)."""
     lock_key = f"{key}:computing"
     if not cache.add(lock_key, 1, COMPUTE_LOCK_SECONDS):
         last = cache.get(last_key)

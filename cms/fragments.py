@@ -18,7 +18,9 @@ language, the host, the path and the query parameters the pages read (filters an
 page number). These are the page cache's own freshness keys (cms/pagecache.py), read
 once per request; so a write that shows on a cached page shows in its fragments on
 the next request too, and anything that bypasses them within ``DATA_TIMEOUT``
-seconds. While the cache server is down every fragment is rendered.
+seconds. One request renders a missing fragment; requests arriving meanwhile get the
+page's previous HTML (``cms.caching.compute_once``). While the cache server is down
+every fragment is rendered.
 """
 
 import hashlib
@@ -29,7 +31,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from cms.caching import DATA_TIMEOUT, PARAMETERS, UNAVAILABLE, case_fingerprint, versions
+from cms.caching import DATA_TIMEOUT, PARAMETERS, UNAVAILABLE, case_fingerprint, compute_once, versions
 
 DEFERRED = "deferred"
 _STAMP = "_cms_fragment_stamp"
@@ -68,12 +70,17 @@ def render(request, name: str, produce: Callable[[], str], *parts) -> SafeString
     stamp = freshness(request)
     if stamp == UNAVAILABLE:
         return mark_safe(produce())
+    where = "|".join([name, get_language() or "", request.get_host(), request.path, _query(request),
+                      *map(str, parts)])
     # The local date too: the ledger's and the dashboard's statuses and "today" marker move with it.
-    raw = "|".join([name, stamp, str(timezone.localdate()), get_language() or "", request.get_host(), request.path,
-                    _query(request), *map(str, parts)])
-    key = f"cms:fragment:{hashlib.sha1(raw.encode()).hexdigest()}"
+    key = f"cms:fragment:{_digest(f'{where}|{stamp}|{timezone.localdate()}')}"
     html = cache.get(key)
     if html is None:
-        html = str(produce())
-        cache.set(key, html, DATA_TIMEOUT)
+        # One request renders a missing fragment; requests arriving meanwhile get this
+        # page's previous HTML (when there is one) instead of all computing it at once.
+        html = compute_once(key, f"cms:fragment:last:{_digest(where)}", lambda: str(produce()), DATA_TIMEOUT)
     return mark_safe(html)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()

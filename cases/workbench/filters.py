@@ -35,7 +35,14 @@ SORTS = {
     "-received": ("-received_at", "-pk"),
     "received": ("received_at", "pk"),
 }
-LIST_RELATED = ("category", "subcategory", "township", "lead_department", "batch")
+# Outer joins only: an inner join (the category, which every case has) let SQLite, once
+# ANALYZE had counted 1,000,000 cases, start from the category table and sort every
+# case (2.5 s a page); the category comes by prefetch, one small query.
+LIST_RELATED = ("subcategory", "township", "lead_department", "batch")
+# "Open" as "none of the finished states": an IN over four states made SQLite read the
+# state index and sort every open case; NOT IN leaves it the list's own order index,
+# where the open cases (the ones with a due time) come first.
+FINISHED = tuple(sorted(set(CaseState.values) - set(CaseState.OPEN)))
 
 
 class CaseFilterForm(forms.Form):
@@ -118,7 +125,8 @@ def filtered_cases(user, form: CaseFilterForm, now: datetime) -> QuerySet:
     """Visible cases narrowed by the form's valid values, joined for display."""
     data = getattr(form, "cleaned_data", {}) if form.is_bound else {}
     # A township's boundary polygon is large and never shown in a list.
-    qs = visible_cases(user, Case.objects.select_related(*LIST_RELATED).defer("township__boundary"))
+    qs = visible_cases(user, Case.objects.select_related(*LIST_RELATED).prefetch_related("category")
+                       .defer("township__boundary"))
     qs = _apply(qs, data, now)
     return qs.annotate(is_warning=warning_flag(now)).order_by(*SORTS[data.get("sort") or "due"])
 
@@ -126,7 +134,7 @@ def filtered_cases(user, form: CaseFilterForm, now: datetime) -> QuerySet:
 def _apply(qs: QuerySet, data: dict, now: datetime) -> QuerySet:
     state = data.get("state")
     if state == OPEN:
-        qs = qs.filter(state__in=CaseState.OPEN)
+        qs = qs.exclude(state__in=FINISHED)
     elif state:
         qs = qs.filter(state=state)
     # A scorecard drill-down names the department through its metric (a returned

@@ -310,7 +310,8 @@ def run(args) -> str:
         workers, threads, clusters = (1, 8, 1) if args.profile == "single" else (3, 4, 2)
         server, port = common.start_gunicorn(env, logs[0], workers=workers, threads=threads)
         procs.append(server)
-        qclusters = [common.Process([str(common.VENV_PY), "manage.py", "qcluster"], env, logs[1 + i])
+        # Niced as the systemd unit runs it (deploy/systemd/portal-worker.service: Nice=10).
+        qclusters = [common.Process(["nice", "-n", "10", str(common.VENV_PY), "manage.py", "qcluster"], env, logs[1 + i])
                      for i in range(clusters)]
         procs += qclusters
         backlog, left = wait_drained(600)  # what seeding enqueued goes out before the load starts

@@ -164,7 +164,8 @@ def main() -> int:
     try:
         server, port = common.start_gunicorn(env, workdir / "gunicorn.log", workers=args.workers, threads=args.threads)
         procs.append(server)
-        procs.append(common.Process([str(common.VENV_PY), "manage.py", "qcluster"], env, workdir / "qcluster.log"))
+        procs.append(common.Process(["nice", "-n", "10", str(common.VENV_PY), "manage.py", "qcluster"], env,
+                                    workdir / "qcluster.log"))  # as deploy/systemd/portal-worker.service
         hd_server, hd_port = common.start_gunicorn(
             hd_env, hd_log, workers=args.workers, threads=args.threads, app="hdproj.wsgi:application",
             cwd=helpdesk.PROJECT, gunicorn=helpdesk.VENV / "bin" / "gunicorn")

@@ -78,8 +78,9 @@ def enqueue(*, case: Case | None, audience: str, channel: str, recipient: str, t
 
     Returns None when there is no recipient. Safe inside an outer transaction: the
     insert runs in a savepoint, so a duplicate key does not break the caller's work.
-    ``new_case``: the case was created in this transaction, so no row can hold the key yet
-    (no savepoint), and the caller hands the row to its own task (no send task of its own).
+    ``new_case``: the case was created in this transaction, so no row can hold the key yet:
+    the row is returned unsaved for the caller to insert with the others in one statement,
+    and the caller hands it to its own task (no send task of its own).
     """
     recipient = (recipient or "").strip()
     if not recipient:
@@ -97,7 +98,7 @@ def enqueue(*, case: Case | None, audience: str, channel: str, recipient: str, t
         "next_attempt_at": now or timezone.now(),
     }
     if new_case:
-        return Notification.objects.create(idempotency_key=_fit_key(idempotency_key), **fields)
+        return Notification(idempotency_key=_fit_key(idempotency_key), **fields)
     row = _insert_once(_fit_key(idempotency_key), fields)
     # Sent promptly after commit; the periodic outbox schedule is the safety net.
     schedule_send_on_commit([row])
@@ -193,6 +194,8 @@ def notify_reporter(case: Case, template: str, context: Mapping[str, Any], key_s
             )
             if row is not None:
                 rows.append(row)
+    if new_reporter is not None and rows:
+        Notification.objects.bulk_create(rows)  # one INSERT for the receipt's SMS and e-mail
     return rows
 
 

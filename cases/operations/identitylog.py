@@ -8,34 +8,17 @@ import io
 from collections.abc import Iterator
 from datetime import datetime, time
 
-from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cases.models import IdentityAccessLog
+from cases.operations.forms import IdentityLogFilter
 from cases.workbench.exports import FORMULA_STARTS
 
 HEADINGS = (pgettext_lazy("operations", "Viewed at"), pgettext_lazy("operations", "Staff account"),
             pgettext_lazy("operations", "Staff name"), pgettext_lazy("operations", "Case"),
             pgettext_lazy("operations", "Purpose given"))
-
-
-class IdentityLogFilter(forms.Form):
-    user = forms.CharField(label=pgettext_lazy("operations", "Staff account"), required=False, max_length=150)
-    case = forms.CharField(label=pgettext_lazy("operations", "Case reference"), required=False, max_length=30)
-    purpose = forms.CharField(label=pgettext_lazy("operations", "Purpose contains"), required=False, max_length=100)
-    start = forms.DateField(label=pgettext_lazy("operations", "From"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=pgettext_lazy("operations", "To"), required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise forms.ValidationError(_("The start date is after the end date."))
-        return data
 
 
 def filter_from(query) -> tuple[IdentityLogFilter, dict]:

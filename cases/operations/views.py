@@ -3,7 +3,6 @@ factor reset, sign-in lockouts, failed work, the reporter-identity access log an
 of operator actions. Administrators only (superusers and the administrator group):
 everyone else gets 403 on the lists and 404 on a user's page."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
@@ -18,6 +17,7 @@ from cases import roles
 from cases.lifecycle import WorkflowError
 from cases.models import OperatorAction
 from cases.operations import accounts, identitylog, retry
+from cases.operations.forms import ReasonForm, UnlockForm
 from cases.reports.snapshots import log_export
 from cases.workbench.base import HOME_CRUMB, WorkbenchView
 from cases.workbench.exports import xlsx_response
@@ -29,12 +29,6 @@ SECOND_FACTOR_CRUMB = {"url": reverse_lazy("operations:second_factor"),
 
 class OperatorView(WorkbenchView):
     required_roles = OPERATOR_ROLES
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=pgettext_lazy("operations", "Reason"), max_length=1000,
-                             widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=pgettext_lazy("operations", "Kept in the operator log with your name."))
 
 
 class SecondFactorListView(OperatorView):
@@ -75,19 +69,6 @@ class SecondFactorResetView(OperatorView):
             except WorkflowError as exc:
                 form.add_error("reason", str(exc))
         return self.get(request, user_id, form=form, status=400)
-
-
-class UnlockForm(forms.Form):
-    username = forms.CharField(label=pgettext_lazy("operations", "Account (user name)"), required=False,
-                               max_length=150)
-    address = forms.GenericIPAddressField(label=pgettext_lazy("operations", "Client address"), required=False)
-    reason = forms.CharField(label=pgettext_lazy("operations", "Reason"), required=False, max_length=1000)
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("username") and not data.get("address"):
-            raise forms.ValidationError(_("Name an account or an address to unlock."))
-        return data
 
 
 class LockoutListView(OperatorView):

@@ -101,6 +101,12 @@ def over_limit(request) -> bool:
     return per_client or everyone
 
 
+def is_held(case: Case) -> bool:
+    """Sent by this path and still waiting for the intake desk's check (not dispatched yet)."""
+    return case.lead_department_id is None and case.events.filter(kind="routing_needed",
+                                                                  data__reason=REVIEW_REASON).exists()
+
+
 def hold_for_review(case: Case, now: datetime) -> None:
     """The case stays with the intake desk (not routed); the event says why."""
     data = {"reason": REVIEW_REASON}

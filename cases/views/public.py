@@ -172,7 +172,9 @@ def report_done(request):
         return redirect("report")
     reporter = case.reporters.order_by("pk").first()
     contact = bool(reporter and (reporter.phone or reporter.email))
-    response = render(request, "cases/report_done.html", {"case": case, "access_code": code, "contact": contact})
+    context = {"case": case, "access_code": code, "contact": contact,
+               "held_for_review": simplecheck.is_held(case)}
+    response = render(request, "cases/report_done.html", context)
     response["Cache-Control"] = "no-store"
     return response
 

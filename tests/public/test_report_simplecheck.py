@@ -45,6 +45,8 @@ def test_a_right_answer_files_the_report_and_holds_it_for_the_intake_desk(client
     assert response.status_code == 302 and response["Location"] == "/en/report/done/"
     case = Case.objects.get()
     assert case.state == "submitted" and not case.assignments.exists()  # not routed
+    page = client.get("/en/report/done/").content.decode()
+    assert 'id="held-for-review"' in page and "the intake desk first checks your report" in page
     event = CaseEvent.objects.get(case=case, kind="routing_needed")
     assert event.data == {"reason": "simple_check"} and "JavaScript" in event.internal_text  # stored in the site language
 
@@ -99,3 +101,4 @@ def test_the_proof_of_work_path_is_unchanged_and_routes_at_once(client, city, dj
         assert client.post("/en/report/", data).status_code == 302
     case = Case.objects.get()
     assert case.state == "assigned" and not CaseEvent.objects.filter(kind="routing_needed").exists()
+    assert 'id="held-for-review"' not in client.get("/en/report/done/").content.decode()

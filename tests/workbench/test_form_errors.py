@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from cases import forms as citizen_forms
 from cases.models import Case
+from cases.operations import forms as operations_forms
 from cases.programme import forms as programme_forms
 from cases.programme import public as programme_public
 from cases.staffnames import forms as staffname_forms
@@ -25,7 +26,8 @@ from tests.workbench.helpers import body_text
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
-STAFF_MODULES = (action_forms, forms_intake, forms_programme, forms_supervision, programme_forms, staffname_forms)
+STAFF_MODULES = (action_forms, forms_intake, forms_programme, forms_supervision, programme_forms, staffname_forms,
+                 operations_forms)
 CITIZEN_FORMS = (citizen_forms.ReportForm, citizen_forms.TrackForm, citizen_forms.FeedbackForm,
                  citizen_forms.ReviewForm, programme_public.ObjectionForm)
 

@@ -283,7 +283,8 @@ def log_counts(paths: list[Path]) -> dict[str, int]:
 
 def run(args) -> str:
     from bench import photo_bench
-    from bench.run import page_urls, report_fields
+    from bench.pages import public_page_urls
+    from bench.run import report_fields
 
     workdir = Path(args.workdir or Path(tempfile.gettempdir()) / f"portal-load-{args.profile}")
     workdir.mkdir(parents=True, exist_ok=True)
@@ -300,7 +301,7 @@ def run(args) -> str:
 
         first_pk = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         targets = tracking_targets(20)
-        pages = [u for u in page_urls().values() if u] + ["/search/?q=%E6%B1%A1%E6%B0%B4"]
+        pages = list(dict.fromkeys(u for u in public_page_urls().values() if u))  # search included
         fields = report_fields()
         side = int((args.photo_mp * 1e6 / 12) ** 0.5)
         photos = [photo_bench.phone_photo((side * 4, side * 3), seed=i) for i in range(3)]

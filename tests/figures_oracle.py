@@ -101,6 +101,7 @@ class Oracle:
     def charts(self) -> dict[str, dict]:
         """The dashboard's count charts (label → count, zero counts left out)."""
         from django.utils import timezone
+        from django.utils.formats import date_format
         from django.utils.translation import gettext as _
 
         outside = _("Outside the townships")
@@ -108,7 +109,9 @@ class Oracle:
             "by-state": dict(Counter(str(CaseState(c["state"]).label) for c in self.cases)),
             "by-category": dict(Counter(c["category__name"] for c in self.cases)),
             "by-township": dict(Counter(c["township__name"] or outside for c in self.cases)),
-            "by-month": dict(Counter(f"{timezone.localtime(c['received_at']):%Y-%m}" for c in self.cases)),
+            # The chart labels months in the reader's form (2026年3月 / March 2026).
+            "by-month": dict(Counter(date_format(timezone.localtime(c["received_at"]).date().replace(day=1),
+                                                 "YEAR_MONTH_FORMAT") for c in self.cases)),
         }
 
     def _rates(self) -> None:

@@ -48,4 +48,6 @@ def test_submit_and_route_in_one_transaction_reads_the_reporter_once(city, new_c
     # Once, for the department's notice (identity scrubbed from free text); the receipt uses
     # the identity it has just written.
     assert len(_reads_of(ctx, "cases_reporteridentity")) == 1, "\n\n".join(_reads_of(ctx, "cases_reporteridentity"))
-    assert len(ctx.captured_queries) <= 33, len(ctx.captured_queries)
+    # 35: the site search's index refresh on the routing transition adds four (SELECT, SAVEPOINT,
+    # DELETE, RELEASE); without it 31, where the report and its routing took 34 before.
+    assert len(ctx.captured_queries) <= 35, "\n".join(q["sql"][:110] for q in ctx.captured_queries)

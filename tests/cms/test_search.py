@@ -16,6 +16,7 @@ from cms.search.highlight import excerpt
 from cms.search.query import MAX_QUERY, parse
 from tests.cms.conftest import publish
 from tests.cms.helpers import FINDINGS, REPORTER, batch, close_case, referral, task
+from tests.cms.search_counts import check_search, expected_counts, sample_queries, shown_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -211,3 +212,15 @@ def test_english_search_finds_the_same(site):
 
 def test_source_labels_of_batches_are_searchable(site):
     assert found("中央", tree=site["tree"])[0].counts["batches"] == 1
+
+
+def test_search_counts_per_kind_agree_with_the_rows(site, city, client):
+    """The same check the cross-page figure test runs on the demo city, on this site:
+    each kind's count on the page equals the rows counted without the index."""
+    for n in range(12):
+        close_case(referral(city, site["batch"], sequence=40 + n), city, summary=f"化工厂夜间偷排第{n}号",
+                   public=n % 3 != 0)
+    assert check_search(client) >= 6 * len(sample_queries())
+    for query in ("化工厂", "偷排污水", site["hit"].reference, site["hidden"].original_code, "中央"):
+        assert shown_counts(client, query) == expected_counts(query), query
+    assert shown_counts(client, "化工厂")["cases"] == 1 + 8  # the public ones only

@@ -7,8 +7,10 @@ from django.utils import formats, timezone, translation
 
 from cases import actions, extensions, results, workflow
 from cases.intake import ReporterInput, ReportInput, submit_case
-from cases.models import CaseEvent, CaseState, Feedback
+from cases.models import CaseEvent, CaseState, Feedback, Photo
+from cases.pipeline import photos as pipeline_photos
 from cases.tracking import mask_email, mask_phone
+from tests.public.conftest import upload
 
 pytestmark = pytest.mark.django_db
 H = timedelta(hours=1)
@@ -252,3 +254,19 @@ def test_access_granted_to_an_existing_session_changes_its_id(client, city, now)
     assert second and second != first
     assert client.get(f"/en/track/{case.reference}/").status_code == 200  # both still open in this browser
     assert client.get(f"/en/track/{other.reference}/").status_code == 200
+
+
+def _photo_list(page: str) -> str:
+    return page.split('class="track-photos"', 1)[1].split("</ul>", 1)[0]
+
+
+def test_a_photo_the_worker_has_not_prepared_yet_shows_a_note_not_a_broken_image(client, city, now):
+    report = ReportInput(category=city.air, description="夜间有刺鼻气味", latitude=36.55, longitude=117.05,
+                         location_source="pin")
+    result = submit_case(report, ReporterInput(phone="13800138000"), [upload()], now=now, defer=True)
+    look_up(client, result.case.reference, result.access_code)
+    photos = _photo_list(client.get(f"/en/track/{result.case.reference}/").content.decode())
+    assert "This photo is being prepared" in photos and "<img" not in photos
+    assert pipeline_photos.process(Photo.objects.get(case=result.case).pk) == "ready"
+    photos = _photo_list(client.get(f"/en/track/{result.case.reference}/").content.decode())
+    assert "<img" in photos and "being prepared" not in photos

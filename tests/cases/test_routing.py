@@ -92,7 +92,7 @@ def test_a_crash_in_routing_never_loses_the_report(city, new_case, monkeypatch, 
         Assignment.objects.create(case=case, department=city.env, role="lead", assigned_at=case.received_at)
         raise RuntimeError("a bug in a routing rule")
 
-    monkeypatch.setattr("cases.intake.auto_route", crash)
+    monkeypatch.setattr("cases.pipeline.jobs.auto_route", crash)  # routing runs in cases.pipeline
     case = new_case()
     assert case.state == CaseState.SUBMITTED  # with the dispatch desk
     assert not Assignment.objects.filter(case=case).exists()  # the routing's writes were rolled back

@@ -14,7 +14,7 @@ COLUMNS = ("reference", "access_code_hash", "source", "source_detail", "original
            "title", "description", "extra", "location_source", "address", "township_id", "state", "version",
            "lead_department_id", "rejection_reason", "redirect_authority", "internal_findings", "reply_text",
            "public_summary", "accountability", "is_public", "is_sensitive", "received_at", "closed_at", "next_due_at",
-           "is_overdue", "is_supervised", "reopen_count", "updated_at", "polluter_name")
+           "is_overdue", "is_supervised", "reopen_count", "updated_at", "polluter_name", "intake_job")
 STATES = ["in_progress"] * 3 + ["closed"] * 5 + ["assigned", "submitted"]  # as bench/seed_volume.py
 
 
@@ -54,9 +54,15 @@ def insert_cases(n: int, chunk: int = 50_000) -> None:
                 "", "", "", "", summaries[i % 200] if public else "", "", public, False, adapt(received),
                 None if is_open else adapt(received + timedelta(days=10)),
                 adapt(received + timedelta(days=rng.randint(1, 40))) if is_open else None,
-                is_open and rng.random() < 0.1, False, 0, adapt(received), ""))
+                is_open and rng.random() < 0.1, False, 0, adapt(received), "", ""))
         with transaction.atomic(), connection.cursor() as cur:
-            cur.executemany(sql, rows)
+            if connection.vendor == "postgresql":
+                # COPY: 1,000,000 rows in about a minute (executemany: several).
+                with cur.cursor.copy(f"COPY cases_case ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                cur.executemany(sql, rows)
         print(f"  {min(n, first + chunk):,} cases ({time.perf_counter() - started:.0f} s)", flush=True,
               file=sys.stderr)
     far = now + timedelta(days=3650)
@@ -72,7 +78,9 @@ def insert_cases(n: int, chunk: int = 50_000) -> None:
             " FROM cases_assignment a JOIN cases_case c ON c.id = a.case_id WHERE c.reference LIKE 'BN%%'",
             [far, far - timedelta(days=3), far + timedelta(days=2), far])
     with connection.cursor() as cur:
-        cur.execute("ANALYZE")
+        # PostgreSQL: VACUUM too, so the visibility map lets the counts read the index only
+        # (autovacuum would do it some minutes later on a live database).
+        cur.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 def _ms(samples: list[float]) -> str:

@@ -135,6 +135,7 @@ def prepare(n: int, database_url: str) -> Path:
             seed_base(base, "")
         if database_url:
             seed_base(workdir, database_url)
+            marker.unlink()  # the base is in; the cases are not yet
         else:
             shutil.rmtree(workdir, ignore_errors=True)
             shutil.copytree(base, workdir)

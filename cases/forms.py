@@ -157,8 +157,13 @@ class CatalogueChoiceField(forms.ChoiceField):
 
     def set_objects(self, objects) -> None:
         self.objects = {str(o.pk): o for o in objects}
+        # A callable: the labels are made when the form is rendered (in its language),
+        # never on a valid POST, which only needs `objects`.
+        self.choices = self._choices_now
+
+    def _choices_now(self) -> list[tuple[str, str]]:
         choices = [(key, category_label(o)) for key, o in self.objects.items()]
-        self.choices = ([("", self.empty_label)] if self.empty_label is not None else []) + choices
+        return ([("", self.empty_label)] if self.empty_label is not None else []) + choices
 
     def prepare_value(self, value):
         return value.pk if isinstance(value, Category) else value

@@ -69,6 +69,8 @@ def parse_args() -> argparse.Namespace:
                    help="a scratch PostgreSQL database (emptied!) for the same figures; default $BENCH_POSTGRES_URL")
     p.add_argument("--databases", default="sqlite,postgres", help="which of sqlite,postgres to measure")
     p.add_argument("--no-write", action="store_true", help="do not update docs/performance.md")
+    p.add_argument("--prepare-only", action="store_true",
+                   help="seed the --workdir (and the sweep's database) and stop: a later run reuses them")
     p.add_argument("--server-settings", help="experiments only: another settings module for gunicorn "
                    "(e.g. bench.settings_pagecache); implies --no-write")
     a = p.parse_args()
@@ -90,7 +92,9 @@ def parse_args() -> argparse.Namespace:
 def prepare(args: argparse.Namespace, workdir: Path, env: dict[str, str], db: str = "sqlite") -> None:
     marker = workdir / f"seeded-{args.staff_cases}-{args.search_docs}-{args.search_cases}"
     if marker.exists():
-        print(f"reusing the seeded database in {workdir}")
+        print(f"reusing the seeded database in {workdir} (migrating it to this checkout)")
+        common.manage(env, "migrate", "--noinput", "-v0")
+        common.manage(env, "collectstatic", "--noinput", "-v0")
         _setup_django(env)
         return
     if db == "postgres":
@@ -461,8 +465,11 @@ def run_sweep(args: argparse.Namespace, workdir: Path, rows: list[Row], db: str 
         env["BENCH_DATABASE_URL"] = args.postgres + "_sweep"
     started = time.perf_counter()
     proc = subprocess.run([str(common.VENV_PY), str(ROOT / "bench" / "sweep_bench.py"), "--cases",
-                           str(args.sweep_cases), "--db", db], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=3600)
+                           str(args.sweep_cases), "--db", db, *(["--seed-only"] if args.prepare_only else [])],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600)
+    if args.prepare_only:
+        print(f"[{db}] sweep database: {'seeded' if proc.returncode == 0 else proc.stderr[-300:]}", flush=True)
+        return
     name = f"deadline sweep, 1% of {args.sweep_cases:,} cases crossing"
     if proc.returncode != 0:
         rows.append(Row(name, "—", verdict="not measured", note=f"sweep_bench.py failed: {proc.stderr[-300:]}"))
@@ -534,6 +541,10 @@ def run_database(args: argparse.Namespace, db: str, workdir: Path) -> tuple[list
     else:
         secret_file.write_text(env["DJANGO_SECRET_KEY"])
     prepare(args, workdir, env, db)
+    if args.prepare_only:
+        if "sweep" not in args.skip:
+            run_sweep(args, workdir, [], db)
+        return [], 0
     rows: list[Row] = []
     figures: dict = {}
     server_env = {**env, "DJANGO_SETTINGS_MODULE": args.server_settings} if args.server_settings else env
@@ -579,9 +590,14 @@ def main() -> int:
             tables.append(f"### {db}\n\nNot measured: the run failed ({type(exc).__name__}: {str(exc)[-300:]}).")
             print(tables[-1], flush=True)
             continue
+        if args.prepare_only:
+            continue
         info["loadavg_end"] = common.load_average()
         tables.append(report.render(rows, info, started, args, locked, db))
         print("\n" + tables[-1] + "\n", flush=True)  # each table as soon as it is complete
+    if args.prepare_only:
+        print(f"prepared {workdir}: run again with --workdir {workdir} to measure")
+        return 0
     text = "\n\n".join(tables)
     print("\n" + text)
     if not args.no_write:

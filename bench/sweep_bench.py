@@ -78,10 +78,10 @@ def seed(n: int) -> None:
         " is_key_case, category_id, title, description, extra, location_source, address, state,"
         " version, lead_department_id, rejection_reason, redirect_authority, internal_findings,"
         " reply_text, public_summary, accountability, is_public, is_sensitive, received_at,"
-        " next_due_at, is_overdue, is_supervised, reopen_count, updated_at, polluter_name)"
+        " next_due_at, is_overdue, is_supervised, reopen_count, updated_at, polluter_name, intake_job)"
         f" SELECT {ref}, '', 'web', '', '', false, %s, '', '基准案件', '{{}}', 'pin', '',"
         " CASE WHEN x %% 10 < 6 THEN 'in_progress' WHEN x %% 10 < 9 THEN 'closed' ELSE 'assigned' END,"
-        " 1, %s + (x %% 20), '', '', '', '', '', '', false, false, %s, %s, false, false, 0, %s, ''"
+        " 1, %s + (x %% 20), '', '', '', '', '', '', false, false, %s, %s, false, false, 0, %s, '', ''"
         f" FROM ({numbers}) AS numbers"
     )
     with transaction.atomic(), connection.cursor() as cur:
@@ -172,11 +172,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--seed-only", action="store_true", help="seed (or check) the scratch database and stop")
     args = parser.parse_args()
     configure(args.db)
     from django.db import connection
 
     seed(args.cases)
+    if args.seed_only:
+        return
     rows = measure(args.cases)
     print(f"\n{connection.vendor}, {args.cases:,} cases, {os.cpu_count()} cores")
     print(f"{'measure':55} {'seconds':>10} {'× ref':>10}  target")

@@ -225,12 +225,17 @@ def xlsx_chunks(title: str, headings: Sequence[str], rows: Iterable[Sequence], c
     yield sink.take()
 
 
-def _logged(chunks: Iterator[bytes], counter: list[int], what: dict) -> Iterator[bytes]:
+def _logged(chunks: Iterator[bytes], counter: list[int], what: dict, rows: Iterable = ()) -> Iterator[bytes]:
+    """`chunks`, logged when the last one left or the client went away: the server then
+    closes the response, which closes this generator, so no further row is read."""
     started, finished = time.monotonic(), False
     try:
         yield from chunks
         finished = True
     finally:
+        close = getattr(rows, "close", None)
+        if close:  # the query's cursor, at once rather than when the generator is collected
+            close()
         log.info("export %s by user %s, filter %r: %s rows in %.1f s%s", what.get("kind", "?"), what.get("user"),
                  what.get("filter", ""), counter[0], time.monotonic() - started,
                  "" if finished else " (stopped: the client went away or an error)",
@@ -241,7 +246,7 @@ def xlsx_response(filename: str, title: str, headings: Sequence[str], rows: Iter
                   what: dict | None = None) -> StreamingHttpResponse:
     """`what`: who exported what (kind, user id, filter) for the export log."""
     counter = [0]
-    response = StreamingHttpResponse(_logged(xlsx_chunks(title, headings, rows, counter), counter, what or {}),
+    response = StreamingHttpResponse(_logged(xlsx_chunks(title, headings, rows, counter), counter, what or {}, rows),
                                      content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -191,6 +191,7 @@ def test_open_data_files_are_streamed_and_logged(client, tree, published, caplog
                        "finished": True}]
 
 
+@pytest.mark.django_db  # response.close() sends request_finished, which checks the connections
 def test_an_open_data_download_the_client_leaves_stops_reading_rows(caplog):
     import logging
 

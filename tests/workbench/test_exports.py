@@ -65,6 +65,7 @@ def _rows_that_record_reads(n: int, state: dict):
         state["closed"] = True
 
 
+@pytest.mark.django_db  # response.close() sends request_finished, which checks the connections
 def test_a_client_that_goes_away_stops_the_export_and_it_is_logged_as_stopped(caplog):
     """The server closes the response when the client disconnects: no further row is
     read, the row source is closed and the log says "stopped" with the rows sent."""

@@ -138,7 +138,7 @@ def prepare(n: int, database_url: str) -> Path:
     workdir = RESULTS / (f"{n}-postgres" if database_url else str(n))
     marker = workdir / "seeded"
     if database_url:
-        from bench.run import empty_postgres
+        from bench.common import empty_postgres
 
         empty_postgres(database_url)
         marker.unlink(missing_ok=True)

@@ -49,6 +49,12 @@ def freshness(request) -> str:
     return stamp
 
 
+def content_version_of(request) -> str:
+    """The content version read with this request's freshness stamp (``UNAVAILABLE``
+    while the cache server is down)."""
+    return freshness(request).split("|", 1)[0]
+
+
 def remember(request, version: str, fingerprint: str, data_version: int) -> None:
     setattr(request, _STAMP, UNAVAILABLE if version == UNAVAILABLE else f"{version}|{fingerprint}|{data_version}")
 

@@ -13,6 +13,8 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from wagtail.models import Site
 
+from cms import fragments, routecache
+from cms.caching import UNAVAILABLE
 from cms.fragments import deferred
 from cms.search import KINDS, parse, site_search
 
@@ -28,6 +30,14 @@ def _results(request, raw_query: str, kind: str, page) -> dict:
 
 
 def search(request):
+    # The site (for the menu and the results' root) from this process's memory when a
+    # request for this host found it before under the same content version.
+    version = fragments.content_version_of(request)
+    cacheable = version != UNAVAILABLE
+    if not (cacheable and routecache.seed_site(request, version)):
+        site = Site.find_for_request(request)
+        if cacheable:
+            routecache.remember_site(request, version, site)
     query = parse(request.GET.get("q", ""))
     kind = request.GET.get("kind", "")
     kind = kind if kind in KINDS else ""

@@ -56,7 +56,7 @@ def _new() -> str:
 
 
 def writes_cases(sql: str) -> bool:
-    head = sql.lstrip()[:6].upper()
+    head = sql[:16].lstrip()[:6].upper()  # a slice first: no copy of a long statement
     if head not in _WRITES:
         return False
     return bool(_TARGET.match(sql) or (head == "TRUNCA" and _TRUNCATE.match(sql)))

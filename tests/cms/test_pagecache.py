@@ -107,14 +107,17 @@ def test_making_a_page_private_shows_at_once(client, tree):
     assert response.status_code == 302 and HIT_HEADER not in response  # to the sign-in page
 
 
-def test_a_hit_uses_no_database_connection_at_all(client, tree):
-    """Not even the health check of a kept connection (CONN_HEALTH_CHECKS): a hit never
-    reaches for a cursor."""
+def test_a_hit_uses_no_database_connection_at_all(client, tree, monkeypatch):
+    """Not even the health check of a kept connection (CONN_HEALTH_CHECKS), which runs
+    when a request first reaches for a cursor: a hit never does."""
     visit(client, "/news/")
-    opened = []
-    with connection.execute_wrapper(lambda execute, sql, *args: opened.append(sql) or execute(sql, *args)):
-        response = client.get("/news/")
-    assert response[HIT_HEADER] == "hit" and opened == []
+    reached = []
+    real = connection.ensure_connection
+    monkeypatch.setattr(connection, "ensure_connection", lambda: reached.append(1) or real())
+    response = client.get("/news/")
+    assert response[HIT_HEADER] == "hit" and reached == []
+    visit(client, "/about/")  # a render does reach for it: the probe works
+    assert reached
 
 
 @pytest.mark.parametrize("committed", [False, True])

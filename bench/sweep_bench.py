@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.common import timed  # noqa: E402
+from bench.common import ensure_postgres_database, timed  # noqa: E402
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=SH)
@@ -32,22 +32,13 @@ def configure(db: str) -> None:
     os.environ.pop("REDIS_URL", None)
     if db == "postgres":
         os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench")
-        _ensure_pg_database(os.environ["DATABASE_URL"])
+        ensure_postgres_database(os.environ["DATABASE_URL"])
     else:
         os.environ.pop("DATABASE_URL", None)
         os.environ["SQLITE_PATH"] = os.environ.get("BENCH_SQLITE_PATH") or str(Path(tempfile.gettempdir()) / "portal-bench.sqlite3")
     import django
 
     django.setup()
-
-
-def _ensure_pg_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname=%s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def seed(n: int) -> None:
@@ -78,10 +69,10 @@ def seed(n: int) -> None:
         " is_key_case, category_id, title, description, extra, location_source, address, state,"
         " version, lead_department_id, rejection_reason, redirect_authority, internal_findings,"
         " reply_text, public_summary, accountability, is_public, is_sensitive, received_at,"
-        " next_due_at, is_overdue, is_supervised, reopen_count, updated_at, polluter_name)"
+        " next_due_at, is_overdue, is_supervised, reopen_count, updated_at, polluter_name, intake_job)"
         f" SELECT {ref}, '', 'web', '', '', false, %s, '', '基准案件', '{{}}', 'pin', '',"
         " CASE WHEN x %% 10 < 6 THEN 'in_progress' WHEN x %% 10 < 9 THEN 'closed' ELSE 'assigned' END,"
-        " 1, %s + (x %% 20), '', '', '', '', '', '', false, false, %s, %s, false, false, 0, %s, ''"
+        " 1, %s + (x %% 20), '', '', '', '', '', '', false, false, %s, %s, false, false, 0, %s, '', ''"
         f" FROM ({numbers}) AS numbers"
     )
     with transaction.atomic(), connection.cursor() as cur:
@@ -172,11 +163,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--seed-only", action="store_true", help="seed (or check) the scratch database and stop")
     args = parser.parse_args()
     configure(args.db)
     from django.db import connection
 
     seed(args.cases)
+    if args.seed_only:
+        return
     rows = measure(args.cases)
     print(f"\n{connection.vendor}, {args.cases:,} cases, {os.cpu_count()} cores")
     print(f"{'measure':55} {'seconds':>10} {'× ref':>10}  target")

@@ -43,11 +43,6 @@ class MultipleFileField(forms.FileField):
         return [single(f, initial) for f in files if f]
 
 
-class CategoryChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return category_label(obj)
-
-
 class ReporterFieldsMixin(forms.Form):
     """Contact, anonymity, consent, proof of work and the form token (report and follow)."""
 
@@ -139,23 +134,62 @@ def root_categories():
     return Category.objects.filter(parent__isnull=True, is_active=True).order_by("sort_order", "code")
 
 
-def category_tree() -> list[tuple[Category, list[int]]]:
-    """Active root categories with their active sub-type ids, cached per process
-    (cases.refcache "categories", invalidated when a category is saved or deleted)."""
+def category_tree() -> list[tuple[Category, list[Category]]]:
+    """Active root categories with their active sub-types, in the form's order, loaded once
+    per catalogue version (cases.refcache "categories": bumped when a category is saved or
+    deleted, so a renamed, added or retired category shows on the next form everywhere)."""
     def load():
-        return [(root, [c.pk for c in root.subtypes.all() if c.is_active])
+        return [(root, sorted((c for c in root.subtypes.all() if c.is_active), key=lambda c: (c.sort_order, c.code)))
                 for root in root_categories().prefetch_related("subtypes")]
 
     return refcache.load("categories", load)
+
+
+class CatalogueChoiceField(forms.ChoiceField):
+    """A choice among cached categories (category_tree): its choices are built from the
+    cached rows and it cleans to the cached row, so neither building the form nor
+    validating it reads the category table (a ModelChoiceField did both per request)."""
+
+    def __init__(self, *, empty_label=None, **kwargs):
+        self.empty_label = empty_label
+        self.objects: dict[str, Category] = {}
+        super().__init__(**kwargs)
+
+    def set_objects(self, objects) -> None:
+        self.objects = {str(o.pk): o for o in objects}
+        # A callable: the labels are made when the form is rendered (in its language),
+        # never on a valid POST, which only needs `objects`.
+        self.choices = self._choices_now
+
+    def _choices_now(self) -> list[tuple[str, str]]:
+        choices = [(key, category_label(o)) for key, o in self.objects.items()]
+        return ([("", self.empty_label)] if self.empty_label is not None else []) + choices
+
+    def prepare_value(self, value):
+        return value.pk if isinstance(value, Category) else value
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.objects[str(self.prepare_value(value))]
+        except KeyError:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                        params={"value": value}) from None
+
+    def validate(self, value):
+        forms.Field.validate(self, value)  # required; the choice itself was checked by to_python
+
+    def has_changed(self, initial, data):
+        return str(self.prepare_value(initial) or "") != str(data or "")
 
 
 class ReportForm(AccessibleFormMixin, LocationFieldsMixin, ReporterFieldsMixin):
     field_order = ["category", "description", "observed_at", "polluter_name", "latitude", "longitude", "crs",
                    "location_source", "address", "photos", "anonymity", "name", "phone", "email", "consent",
                    "check_answer", "altcha", "idempotency_key"]
-    category = CategoryChoiceField(label=_("What kind of problem is it?"), queryset=root_categories(),
-                                   widget=forms.RadioSelect, empty_label=None,
-                                   error_messages={"required": _("Please choose the kind of problem.")})
+    category = CatalogueChoiceField(label=_("What kind of problem is it?"), widget=forms.RadioSelect,
+                                    error_messages={"required": _("Please choose the kind of problem.")})
     description = forms.CharField(
         label=_("What is happening?"), max_length=DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Describe what you see, hear or smell, and how often it happens."),
@@ -178,19 +212,20 @@ class ReportForm(AccessibleFormMixin, LocationFieldsMixin, ReporterFieldsMixin):
         super().__init__(*args, **kwargs)
         self.kept_photos: list[kept.KeptPhoto] = []  # offered again after an error (keep_photos)
         self.photos_not_kept: list[str] = []  # names the citizen must choose again
-        self.fields["category"].queryset = root_categories()
+        tree = category_tree()
+        self.fields["category"].set_objects(root for root, _subtypes in tree)
         self.fields["photos"].help_text = _(
             "Optional: up to %(count)s photos, each at most %(mb)s MB (JPEG, PNG, WebP or HEIC)."
         ) % {"count": settings.PORTAL_PHOTO_MAX_COUNT, "mb": settings.PORTAL_PHOTO_MAX_BYTES // 1048576}
         self.subtype_fields = []
-        for root, subtype_ids in category_tree():
-            if not subtype_ids:
+        for root, subtypes in tree:
+            if not subtypes:
                 continue
             name = f"subtype_{root.pk}"
-            self.fields[name] = CategoryChoiceField(
+            field = self.fields[name] = CatalogueChoiceField(
                 label=_("Kind of %(category)s") % {"category": category_label(root)}, required=False,
-                queryset=Category.objects.filter(pk__in=subtype_ids).order_by("sort_order", "code"),
                 empty_label=_("Not sure / other"))
+            field.set_objects(subtypes)
             self.subtype_fields.append((root.pk, name))
         self.mark_errors()
 

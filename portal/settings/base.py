@@ -67,6 +67,12 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
+# A citizen's session (the reports and cases this browser may show, no identity) lives in a
+# signed cookie; any other key, a signed-in user first, moves it to the database
+# (portal/sessions.py, docs/security.md §12).
+SESSION_ENGINE = "portal.sessions"
+PORTAL_COOKIE_SESSION_KEYS = ["portal_report_done", "portal_tracked_cases", "portal_followed"]
+
 ROOT_URLCONF = "portal.urls"
 
 TEMPLATES = [

@@ -2,13 +2,16 @@
 location checks, submission, idempotency, confirmation page."""
 
 import re
+import uuid
 
 import prcoords
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from cases.intake import IntakeError, ReportInput, validate
-from cases.models import Case, Notification, Photo, ReporterIdentity
+from cases.models import Case, Category, Notification, Photo, ReporterIdentity
 from portal.csp import tile_sources
 from tests import factories as f
 from tests.public.conftest import jpeg, report_data, upload
@@ -322,3 +325,33 @@ def test_intake_validation_names_the_field_and_a_code(city, overrides, field, co
     with pytest.raises(IntakeError) as refused:
         validate(report)
     assert (refused.value.field, refused.value.code) == (field, code)
+
+
+def test_a_report_request_reads_no_category_and_writes_no_session_row(client, city):
+    """The form's categories come from the cached catalogue (cases.forms.category_tree) and a
+    citizen's session from its signed cookie (portal/sessions.py): the request's statements
+    are the double-submit check and the report's own transaction."""
+    client.get("/en/report/")  # warm the catalogue, the township index and the calendar
+    with CaptureQueriesContext(connection) as ctx:
+        assert post(client, city, **{f"subtype_{city.air.pk}": city.odour.pk}).status_code == 302
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert not [q for q in sql if '"cases_category"' in q or '"django_session"' in q], "\n".join(sql)
+    assert len(sql) <= 12, "\n".join(s[:120] for s in sql)
+    assert (Case.objects.get().category, Case.objects.get().subcategory) == (city.air, city.odour)
+
+
+def test_a_renamed_added_or_retired_category_shows_on_the_next_form(client, city):
+    assert "异味" in client.get("/report/").content.decode()  # cached from here on
+    city.odour.name = "恶臭"
+    city.odour.save()
+    soil = Category.objects.create(name="土壤污染", code="soil", sort_order=99)
+    city.noise.is_active = False
+    city.noise.save()
+    html = client.get("/report/").content.decode()
+    assert "恶臭" in html and "异味" not in html
+    assert f'value="{soil.pk}"' in html and "土壤污染" in html
+    assert "噪声" not in html
+    assert post(client, city, category=soil.pk).status_code == 302  # and it is accepted at once
+    assert Case.objects.get().category == soil
+    errors = errors_of(post(client, city, category=city.noise.pk, idempotency_key=str(uuid.uuid4())))
+    assert "valid choice" in errors["category"]  # a retired one is not

@@ -53,13 +53,16 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--database-url", default="", help="PostgreSQL scratch database (emptied)")
     p.add_argument("--no-http", action="store_true", help="in-process figures only")
     p.add_argument("--out", help="write the results as JSON here")
+    p.add_argument("--reuse-postgres", action="store_true",
+                   help="keep a PostgreSQL database this script seeded with the same size (one size only)")
     return p.parse_args()
 
 
 def main() -> int:
     args = parse_args()
     results, table = run_curve([int(s) for s in args.sizes.split(",")], args.database_url, rounds=args.rounds,
-                               seconds=args.seconds, connections=args.connections, http=not args.no_http)
+                               seconds=args.seconds, connections=args.connections, http=not args.no_http,
+                               reuse_postgres=args.reuse_postgres)
     print(table)
     if args.out:
         Path(args.out).write_text(json.dumps(results, indent=1, ensure_ascii=False))
@@ -67,7 +70,7 @@ def main() -> int:
 
 
 def run_curve(sizes: list[int], database_url: str = "", *, rounds: int = 20, seconds: float = 4.0,
-              connections: int = 8, http: bool = True) -> tuple[list[dict], str]:
+              connections: int = 8, http: bool = True, reuse_postgres: bool = False) -> tuple[list[dict], str]:
     """The scale curve (for bench/run.py): one result per size (``{"cases", "figures",
     "load"}``) and the Markdown table of them all."""
     db = "postgres" if database_url else "sqlite"
@@ -81,6 +84,8 @@ def run_curve(sizes: list[int], database_url: str = "", *, rounds: int = 20, sec
             cmd += ["--database-url", database_url]
         if not http:
             cmd.append("--no-http")
+        if reuse_postgres:
+            cmd.append("--reuse-postgres")
         before = common.load_average()
         out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
         sys.stderr.write(out.stderr[-2000:])
@@ -115,7 +120,7 @@ def render(results: list[dict], db: str) -> str:
 
 
 def one(n: int, args: argparse.Namespace) -> dict:
-    workdir = prepare(n, args.database_url)
+    workdir = prepare(n, args.database_url, args.reuse_postgres)
     from bench import scale_measure
 
     figures = scale_measure.in_process(n, args.rounds)
@@ -132,16 +137,17 @@ def env_for(workdir: Path, database_url: str) -> dict[str, str]:
     return env
 
 
-def prepare(n: int, database_url: str) -> Path:
+def prepare(n: int, database_url: str, reuse: bool = False) -> Path:
     """The folder for `n` cases, seeded once (SQLite) or reseeded (PostgreSQL)."""
     base = RESULTS / ("base-postgres" if database_url else "base")
     workdir = RESULTS / (f"{n}-postgres" if database_url else str(n))
     marker = workdir / "seeded"
-    if database_url:
+    if database_url and not (reuse and marker.exists()):
         from bench.common import empty_postgres
 
         empty_postgres(database_url)
-        marker.unlink(missing_ok=True)
+        for other in RESULTS.glob("*-postgres/seeded"):  # one database for every size: none is seeded now
+            other.unlink()
     if not marker.exists():
         if not database_url and not (base / "seeded").exists():
             seed_base(base, "")

@@ -17,7 +17,13 @@ from cases.models import CaseSource, CaseState, ReferralBatch
 from cases.workbench.base import WorkbenchView
 from cases.workbench.chrome import cached_html, form_key
 from cases.workbench.exports import xlsx_response
-from cases.workbench.filters import COMMON_FILTERS, active_filters, bound_filter_form, filtered_cases
+from cases.workbench.filters import (
+    COMMON_FILTERS,
+    active_filters,
+    bound_filter_form,
+    filtered_cases,
+    mark_warnings,
+)
 from cases.workbench.forms import BulkDispatchForm
 from cases.workbench.list_rows import case_rows
 from cases.workbench.paging import CappedPaginator
@@ -45,9 +51,10 @@ class CaseListView(WorkbenchView):
         is_intake = roles.has_role(request.user, roles.INTAKE)
         now = timezone.now()
         bulk_form = BulkDispatchForm() if is_intake else None
+        shown = mark_warnings(list(page.object_list), now)
         return self.render({
-            "filter_form": form, "page": page, "cases": page.object_list, "query": query.urlencode(),
-            "rows": case_rows(page.object_list, now, bulk=is_intake),
+            "filter_form": form, "page": page, "cases": shown, "query": query.urlencode(),
+            "rows": case_rows(shown, now, bulk=is_intake),
             "filter_bar": filter_bar(form, request.GET),
             "chips": active_filters(form, query),
             "bulk_form": bulk_form, "now": now,

@@ -63,11 +63,13 @@ lint: install-test
 
 # Benchmarks and load profiles (bench/README.md). Never part of `make test`.
 # BENCH_ARGS e.g. "--quick"; BENCH_POSTGRES_URL a scratch PostgreSQL database (emptied)
-# for the PostgreSQL table; DURATION in seconds; LOAD_ARGS e.g. "--users 10".
+# for the PostgreSQL table (with BENCH_REDIS_URL, a Redis database that is emptied, it runs
+# on PostgreSQL + Redis as in production); DURATION in seconds; LOAD_ARGS e.g. "--users 10".
 DURATION ?= 180
 BENCH_POSTGRES_URL ?=
+BENCH_REDIS_URL ?=
 bench: install
-	BENCH_POSTGRES_URL="$(BENCH_POSTGRES_URL)" $(PY) bench/run.py $(BENCH_ARGS)
+	BENCH_POSTGRES_URL="$(BENCH_POSTGRES_URL)" BENCH_REDIS_URL="$(BENCH_REDIS_URL)" $(PY) bench/run.py $(BENCH_ARGS)
 
 bench-report: install
 	$(PY) bench/report_bench.py $(BENCH_ARGS)

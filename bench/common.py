@@ -38,6 +38,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def ensure_postgres_database(url: str) -> None:
+    """Create the scratch database named by `url` if it does not exist."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def empty_postgres(url: str) -> None:
+    """Create the scratch database if needed and drop everything in its public schema
+    (never another database)."""
+    import psycopg
+
+    ensure_postgres_database(url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
 def portal_env(workdir: Path, **extra: str) -> dict[str, str]:
     """Environment of the portal on the production profile against a scratch database."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")}

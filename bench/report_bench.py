@@ -14,13 +14,20 @@ A second figure, in-process, counts what one report costs the request: SQL state
 and Python milliseconds of `submit_case(defer=True)` (the web form's path) against
 the same report routed in the request (`defer=False`, the staff form's path).
 
+With `--database-url` (a scratch PostgreSQL database, emptied on first use) the portal
+runs on PostgreSQL, with `--redis-url` on Redis as well, and django-helpdesk on
+`--peer-database-url` (another scratch database): the PostgreSQL table of `make bench`.
+
 Usage: .venv/bin/python bench/report_bench.py [--workdir DIR] [--seconds 5] [--repeats 3] [--no-write]
+       [--database-url postgres://…/scratch_report --peer-database-url postgres://…/scratch_helpdesk
+        --redis-url redis://127.0.0.1:6379/15] [--json FILE]
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import json
 import os
 import secrets
 import statistics
@@ -51,10 +58,14 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--threads", type=int, default=4)
     p.add_argument("--no-write", action="store_true", help="do not update docs/performance.md")
+    p.add_argument("--database-url", default="", help="PostgreSQL scratch database for the portal (emptied)")
+    p.add_argument("--peer-database-url", default="", help="PostgreSQL scratch database for django-helpdesk")
+    p.add_argument("--redis-url", default="", help="Redis for the portal's cache and task broker")
+    p.add_argument("--json", help="also write the figures here (bench/run.py reads them)")
     return p.parse_args()
 
 
-def prepare(workdir: Path) -> dict[str, str]:
+def prepare(workdir: Path, database_url: str = "", redis_url: str = "") -> dict[str, str]:
     keys = workdir / "keys"
     if not keys.exists():
         keys.write_text(f"{secrets.token_urlsafe(48)}\n{secrets.token_urlsafe(32)}\n")
@@ -62,8 +73,14 @@ def prepare(workdir: Path) -> dict[str, str]:
     env = common.portal_env(
         workdir, DJANGO_SECRET_KEY=secret, FIELD_ENCRYPTION_KEY=secret, PORTAL_ALTCHA_HMAC_KEY=altcha_key,
         PORTAL_CAPTCHA_REQUIRED="true", PORTAL_ALTCHA_COST="2", PORTAL_ALTCHA_MAX_COUNTER="6")
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     marker = workdir / "seeded"
     if not marker.exists():
+        if database_url:
+            common.empty_postgres(database_url)
         print(f"scratch folder {workdir}: migrate, collectstatic, seed_demo …", flush=True)
         for cmd in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"], ["seed_demo"]):
             common.manage(env, *cmd)
@@ -147,7 +164,11 @@ def main() -> int:
     args = parse_args()
     workdir = Path(args.workdir or Path(tempfile.gettempdir()) / "portal-report-bench")
     workdir.mkdir(parents=True, exist_ok=True)
-    env = prepare(workdir)
+    env = prepare(workdir, args.database_url, args.redis_url)
+    if args.redis_url:  # the one-use record of each proof of work lives in the cache: start empty
+        import redis
+
+        redis.Redis.from_url(args.redis_url).flushdb()
     from bench.run import report_fields
 
     fields = report_fields()
@@ -157,7 +178,7 @@ def main() -> int:
     payloads.fill(int(per_window * args.repeats))
 
     hd_log = workdir / "helpdesk.log"
-    hd_env = helpdesk.prepare(workdir, 100, hd_log)
+    hd_env = helpdesk.prepare(workdir, 100, hd_log, args.peer_database_url)
     started_at = datetime.now(UTC)
     load_before = common.load_average()
     procs = []
@@ -188,9 +209,11 @@ def main() -> int:
     cost = in_process_cost()
     s = series["report submission"]
     ratio = statistics.median(s.ratios)
+    database = ("PostgreSQL" + (" + Redis" if args.redis_url else "") + " (both)") if args.database_url \
+        else "SQLite WAL (both)"
     text = (f"### Report submission — {started_at:%Y-%m-%d %H:%M} UTC (`bench/report_bench.py`)\n\n"
-            f"gunicorn gthread `-w {args.workers} --threads {args.threads}` for both, production profile, SQLite "
-            f"WAL, the portal's qcluster running; {args.connections} keep-alive connections, {args.seconds:g} s "
+            f"gunicorn gthread `-w {args.workers} --threads {args.threads}` for both, production profile, "
+            f"{database}, the portal's qcluster running; {args.connections} keep-alive connections, {args.seconds:g} s "
             f"after {args.warmup:g} s warm-up per window, {args.repeats} repeats alternating; proof of work "
             f"verified by the server; no photos. Load average before {load_before}, after {load_after}.\n\n")
     rows = [
@@ -203,6 +226,12 @@ def main() -> int:
         rows.append((f"one report in-process, {label}", f"{count:.0f} statements, {ms:.1f} ms", "", "",
                      ""))
     text += report.markdown_table(("figure", "value", "ratio to helpdesk", "target", "result"), rows) + "\n"
+    if args.json:
+        Path(args.json).write_text(json.dumps({
+            "database": database, "load_before": load_before, "load_after": load_after,
+            "helpdesk_rps": alternate.spread(refs), "report_rps": alternate.spread(s.rps), "p95_ms": s.p95_ms(),
+            "errors": s.errors, "ratio": ratio, "ratio_spread": alternate.spread(s.ratios, "{:.2f}×"),
+            "in_process": {label: [count, ms] for label, (count, ms) in cost.items()}}, ensure_ascii=False))
     print("\n" + text)
     if not args.no_write:
         report.write(ROOT / "docs" / "performance.md", text, name=BLOCK)

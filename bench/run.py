@@ -18,6 +18,7 @@ Usage: .venv/bin/python bench/run.py [--quick] [--workdir DIR] [--seconds S] ...
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -63,10 +64,14 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--search-cases", type=int, help="public cases for the search (default 100000)")
     p.add_argument("--sweep-cases", type=int, help="cases for the sweep (default 1000000)")
     p.add_argument("--helpdesk-tickets", type=int, default=10_000)
-    p.add_argument("--skip", action="append", default=[], choices=["peers", "sweep", "photo", "search", "staff", "report", "exports"],
+    p.add_argument("--skip", action="append", default=[], choices=["peers", "sweep", "photo", "search", "staff", "report", "exports",
+                                                                 "report-bench", "scale"],
                    help="leave a group out (its rows say so)")
     p.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL", ""),
                    help="a scratch PostgreSQL database (emptied!) for the same figures; default $BENCH_POSTGRES_URL")
+    p.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL", ""),
+                   help="Redis (a database number that may be emptied) for the PostgreSQL run's cache and broker, "
+                        "as in production; default $BENCH_REDIS_URL (none: local-memory cache, database broker)")
     p.add_argument("--databases", default="sqlite,postgres", help="which of sqlite,postgres to measure")
     p.add_argument("--no-write", action="store_true", help="do not update docs/performance.md")
     p.add_argument("--prepare-only", action="store_true",
@@ -98,7 +103,7 @@ def prepare(args: argparse.Namespace, workdir: Path, env: dict[str, str], db: st
         _setup_django(env)
         return
     if db == "postgres":
-        empty_postgres(args.postgres)
+        common.empty_postgres(args.postgres)
     started = time.perf_counter()
     print(f"scratch folder {workdir}: migrate, collectstatic, seed_demo …", flush=True)
     common.manage(env, "migrate", "--noinput", "-v0")
@@ -123,15 +128,6 @@ def prepare(args: argparse.Namespace, workdir: Path, env: dict[str, str], db: st
         print(f"  news pages not seeded: {exc}")
     marker.write_text(datetime.now(UTC).isoformat())
     print(f"prepared in {time.perf_counter() - started:.0f} s", flush=True)
-
-
-def empty_postgres(url: str) -> None:
-    """Drop everything in the scratch database's public schema (never another database)."""
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP SCHEMA public CASCADE")
-        conn.execute("CREATE SCHEMA public")
 
 
 def _setup_django(env: dict[str, str]) -> None:
@@ -497,6 +493,36 @@ def run_sweep(args: argparse.Namespace, workdir: Path, rows: list[Row], db: str 
                         f"{ref * 1000:.1f} ms bare COUNT(*)", f"{dash / ref:.0f}×"))
 
 
+def run_report_bench(args: argparse.Namespace, workdir: Path, rows: list[Row], db: str) -> None:
+    """bench/report_bench.py in its own scratch folder (and, on PostgreSQL, its own scratch
+    databases for the portal and for django-helpdesk): the report POST with the proof of
+    work verified by the server and the worker running, alternating with helpdesk."""
+    out = workdir / "report-bench.json"
+    out.unlink(missing_ok=True)
+    cmd = [str(common.VENV_PY), str(ROOT / "bench" / "report_bench.py"), "--workdir", str(workdir / "report-bench"),
+           "--seconds", f"{args.seconds:g}", "--warmup", f"{args.warmup:g}", "--repeats", str(args.repeats),
+           "--connections", str(args.connections), "--workers", str(args.workers), "--threads", str(args.threads),
+           "--no-write", "--json", str(out)]
+    if db == "postgres":
+        cmd += ["--database-url", args.postgres + "_report", "--peer-database-url", args.postgres + "_helpdesk"]
+        if args.redis:
+            cmd += ["--redis-url", args.redis]
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")}
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600)
+    name = "report submission, proof of work verified, worker running, vs django-helpdesk"
+    if proc.returncode != 0 or not out.exists():
+        rows.append(Row(name, "—", verdict="not measured", note=f"report_bench.py failed: {proc.stderr[-300:]}"))
+        return
+    r = json.loads(out.read_text())
+    rows.append(Row("django-helpdesk 2.6.1 public ticket submission (reference)", f"{r['helpdesk_rps']} req/s",
+                    note=f"bench/report_bench.py; {r['database']}; load {r['load_before']} → {r['load_after']}"))
+    rows.append(Row(name, f"{r['report_rps']} req/s (p95 {r['p95_ms']:.0f} ms)", f"{r['helpdesk_rps']} req/s helpdesk",
+                    r["ratio_spread"], "≥ 1×", "PASS" if r["ratio"] >= 1 and not r["errors"] else "FAIL",
+                    f"{r['errors']} errors" if r["errors"] else ""))
+    for label, (count, ms) in r["in_process"].items():
+        rows.append(Row(f"one report in-process, {label} (information)", f"{count:.0f} statements, {ms:.1f} ms"))
+
+
 def run_peers(args: argparse.Namespace, workdir: Path, rows: list[Row], figures: dict) -> None:
     from bench.peers import helpdesk
 
@@ -535,6 +561,11 @@ def run_database(args: argparse.Namespace, db: str, workdir: Path) -> tuple[list
     env = common.portal_env(workdir)
     if db == "postgres":
         env["DATABASE_URL"] = args.postgres
+        if args.redis:
+            env["REDIS_URL"] = args.redis
+            import redis
+
+            redis.Redis.from_url(args.redis).flushdb()  # no cached page or session of another run
     secret_file = workdir / "secret"  # sessions made here must verify in the server: one key per folder
     if secret_file.exists():
         env["DJANGO_SECRET_KEY"] = env["FIELD_ENCRYPTION_KEY"] = secret_file.read_text()
@@ -563,6 +594,8 @@ def run_database(args: argparse.Namespace, db: str, workdir: Path) -> tuple[list
         run_photo(rows)
     if db == "sqlite" and "peers" not in args.skip:
         run_peers(args, workdir, rows, figures)
+    if "report-bench" not in args.skip:
+        run_report_bench(args, workdir, rows, db)
     if "sweep" not in args.skip:
         run_sweep(args, workdir, rows, db)
     locked = (workdir / "gunicorn.log").read_text(errors="replace").count("database is locked")

@@ -58,31 +58,41 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> int:
     args = parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    db = "postgres" if args.database_url else "sqlite"
+    results, table = run_curve([int(s) for s in args.sizes.split(",")], args.database_url, rounds=args.rounds,
+                               seconds=args.seconds, connections=args.connections, http=not args.no_http)
+    print(table)
+    if args.out:
+        Path(args.out).write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    return 0
+
+
+def run_curve(sizes: list[int], database_url: str = "", *, rounds: int = 20, seconds: float = 4.0,
+              connections: int = 8, http: bool = True) -> tuple[list[dict], str]:
+    """The scale curve (for bench/run.py): one result per size (``{"cases", "figures",
+    "load"}``) and the Markdown table of them all."""
+    db = "postgres" if database_url else "sqlite"
     print(f"scale curve on {db}, sizes {sizes}; load {common.load_average()}", flush=True)
     results = []
     for n in sizes:
         # One child process per size: Django is set up once per process and database.
-        cmd = [sys.executable, __file__, "--one", str(n), "--rounds", str(args.rounds), "--seconds",
-               str(args.seconds), "--connections", str(args.connections)]
-        if args.database_url:
-            cmd += ["--database-url", args.database_url]
-        if args.no_http:
+        cmd = [sys.executable, __file__, "--one", str(n), "--rounds", str(rounds), "--seconds", str(seconds),
+               "--connections", str(connections)]
+        if database_url:
+            cmd += ["--database-url", database_url]
+        if not http:
             cmd.append("--no-http")
+        before = common.load_average()
         out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
         sys.stderr.write(out.stderr[-2000:])
         if out.returncode != 0:
             print(f"  {n:,} cases: failed (exit {out.returncode}; its output above)", flush=True)
             continue
         result = json.loads(out.stdout.strip().splitlines()[-1])
+        result["load"] = f"{before} → {common.load_average()}"
         results.append(result)
         print(table_line(result), flush=True)
     print(f"load at the end {common.load_average()}")
-    print(render(results, db))
-    if args.out:
-        Path(args.out).write_text(json.dumps(results, indent=1))
-    return 0
+    return results, render(results, db)
 
 
 def table_line(r: dict) -> str:
@@ -96,6 +106,8 @@ def render(results: list[dict], db: str) -> str:
     lines = [f"#### Scale curve ({db})", "", head, "|---|" + "---|" * len(results)]
     for name in names:
         lines.append(f"| {name} | " + " | ".join(str(r["figures"].get(name, "—")) for r in results) + " |")
+    lines.append("| load average (1, 5, 15 min) before → after | " + " | ".join(r.get("load", "") for r in results)
+                 + " |")
     return "\n".join(lines)
 
 
@@ -126,7 +138,7 @@ def prepare(n: int, database_url: str) -> Path:
     workdir = RESULTS / (f"{n}-postgres" if database_url else str(n))
     marker = workdir / "seeded"
     if database_url:
-        from bench.run import empty_postgres
+        from bench.common import empty_postgres
 
         empty_postgres(database_url)
         marker.unlink(missing_ok=True)
@@ -135,6 +147,7 @@ def prepare(n: int, database_url: str) -> Path:
             seed_base(base, "")
         if database_url:
             seed_base(workdir, database_url)
+            marker.unlink()  # the base is in; the cases are not yet
         else:
             shutil.rmtree(workdir, ignore_errors=True)
             shutil.copytree(base, workdir)

@@ -40,9 +40,9 @@ def configure(db: str) -> None:
     if db == "postgres":
         os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL",
                                                     "postgres://postgres@127.0.0.1:5432/bench_search")
-        from bench.sweep_bench import _ensure_pg_database
+        from bench.common import ensure_postgres_database
 
-        _ensure_pg_database(os.environ["DATABASE_URL"])
+        ensure_postgres_database(os.environ["DATABASE_URL"])
     else:
         os.environ.pop("DATABASE_URL", None)
         os.environ["SQLITE_PATH"] = os.environ.get("BENCH_SQLITE_PATH", "/tmp/portal-search-bench.sqlite3")

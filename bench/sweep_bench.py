@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.common import timed  # noqa: E402
+from bench.common import ensure_postgres_database, timed  # noqa: E402
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=SH)
@@ -32,22 +32,13 @@ def configure(db: str) -> None:
     os.environ.pop("REDIS_URL", None)
     if db == "postgres":
         os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench")
-        _ensure_pg_database(os.environ["DATABASE_URL"])
+        ensure_postgres_database(os.environ["DATABASE_URL"])
     else:
         os.environ.pop("DATABASE_URL", None)
         os.environ["SQLITE_PATH"] = os.environ.get("BENCH_SQLITE_PATH") or str(Path(tempfile.gettempdir()) / "portal-bench.sqlite3")
     import django
 
     django.setup()
-
-
-def _ensure_pg_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname=%s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def seed(n: int) -> None:

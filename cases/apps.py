@@ -1,4 +1,6 @@
 from django.apps import AppConfig, apps
+from django.db import connections
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +15,7 @@ class CasesConfig(AppConfig):
         import cases.maps.checks  # noqa: F401 - registers the map and geocoder settings checks
         import cases.photos  # noqa: F401 - sets Pillow's pixel limit for every image decode, Wagtail's too
         import cases.workbench.hooks  # noqa: F401 - registers the workbench's Wagtail hooks
-        from cases import refcache
+        from cases import casedata, refcache
         from cases.models import (
             ActionItem,
             Category,
@@ -35,6 +37,9 @@ class CasesConfig(AppConfig):
         from portal.admincsp import install_chooser_nonce  # patches Wagtail's widgets: needs the registry
 
         install_chooser_nonce()  # the back office's CSP nonce on Wagtail's chooser scripts
+        from cases.workbench.chrome import install_sidebar_cache
+
+        install_sidebar_cache()  # Wagtail's sidebar rendered once per user and language (docs/performance.md)
         post_migrate.connect(_role_groups_after_migrate, dispatch_uid="cases-role-groups")
 
         # Cache invalidation only; no business logic lives in signals. Every township edit
@@ -49,6 +54,12 @@ class CasesConfig(AppConfig):
 
             post_save.connect(handler, sender=model, weak=False, dispatch_uid=f"refcache-save-{model.__name__}")
             post_delete.connect(handler, sender=model, weak=False, dispatch_uid=f"refcache-del-{model.__name__}")
+
+        # Every write to the case table renews the case-data token the public pages'
+        # caches key on (cases/casedata.py): caught at the SQL level, bulk updates included.
+        connection_created.connect(casedata.install, dispatch_uid="case-data-token")
+        for connection in connections.all(initialized_only=True):
+            casedata.install(connection=connection)
 
         # Data shown on the public pages besides cases (cases.programme also bumps it
         # after its bulk updates, which send no signal).

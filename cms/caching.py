@@ -2,15 +2,15 @@
 
 Invalidation, given that `cases` never imports `cms` (docs/architecture.md rule 10):
 
-* Case data: every cache key includes a fingerprint of the case table, its newest
-  ``updated_at`` (an index lookup, not a scan). New cases, every transition, the
-  sweep's overdue/supervised flags, deadline refreshes and publicity changes all set
-  ``updated_at``; so a changed case gives a new key on the very next request.
+* Case data: every cache key includes the case-data token (cases/casedata.py), a
+  value in the cache renewed after every write to the case table (new cases, every
+  transition, the sweep's flags, deadline refreshes, publicity, bulk updates, deletes;
+  caught at the SQL level). So a changed case gives a new key on the very next
+  request, and a cache hit asks the database nothing.
 * Every transition, intake, sweep and programme change also bumps the shared
-  public-data version (cases.refcache) on commit; it is part of the key as well, so
-  two changes with the same ``updated_at`` (a frozen clock, one timestamp) still show.
-* What bypasses it (a deleted case, an edit of reference data such as a category
-  name) is caught by the short timeout, ``DATA_TIMEOUT`` seconds.
+  public-data version (cases.refcache) on commit; it is part of the key as well.
+* What bypasses both (an edit of reference data such as a category name) is caught
+  by the short timeout, ``DATA_TIMEOUT`` seconds.
 * Page content: a version token bumped by the ``page_published`` and
   ``page_unpublished`` signals (cms/signals.py) is part of every key too.
 * Task counters are not cached at all: 18 rows, one aggregate.
@@ -26,10 +26,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connections
 
-from cases import refcache
-from cases.models import Case
+from cases import casedata, refcache
 
 CONTENT_VERSION_KEY = "cms:content-version"
 DATA_TIMEOUT = 60
@@ -54,12 +52,24 @@ def content_version() -> str:
 
 def versions() -> tuple[str, int]:
     """The content version and the public-data version (cases.refcache) in one cache
-    round trip: the page cache reads both on every anonymous page request."""
+    round trip."""
+    version, data_version, _token = freshness_keys()
+    return version, data_version
+
+
+def freshness_keys() -> tuple[str, int, str]:
+    """The content version, the public-data version (cases.refcache) and the case-data
+    token (cases.casedata) in one cache round trip: the page cache reads them on every
+    anonymous page request, and a hit needs nothing else."""
     data_key = refcache.version_key(refcache.PUBLIC_DATA)
-    found = cache.get_many([CONTENT_VERSION_KEY, data_key])
-    if CONTENT_VERSION_KEY not in found:
-        return content_version(), found.get(data_key) or 0
-    return found[CONTENT_VERSION_KEY], found.get(data_key) or 0
+    found = cache.get_many([CONTENT_VERSION_KEY, data_key, casedata.KEY])
+    version = found.get(CONTENT_VERSION_KEY) or content_version()
+    if version == UNAVAILABLE:
+        return UNAVAILABLE, 0, UNAVAILABLE
+    token = found.get(casedata.KEY) or casedata.token()
+    if token is None:
+        return UNAVAILABLE, 0, UNAVAILABLE
+    return version, found.get(data_key) or 0, token
 
 
 def bump_content_version() -> None:
@@ -67,18 +77,9 @@ def bump_content_version() -> None:
 
 
 def case_fingerprint() -> str:
-    """The newest ``updated_at``: one step down the case_updated index, whatever the
-    size of the table. Every change to a case moves it (transitions, intake, the
-    sweep's flags, publicity; see the module docstring). Plain SQL: it runs on every
-    page cache hit, and building the ORM query cost more than running it."""
-    with connections[Case.objects.db].cursor() as cursor:
-        cursor.execute(_FINGERPRINT_SQL)
-        row = cursor.fetchone()
-    return str(row[0]) if row and row[0] is not None else "0"
-
-
-_FINGERPRINT_SQL = 'SELECT MAX("{}") FROM "{}"'.format(Case._meta.get_field("updated_at").column,
-                                                        Case._meta.db_table)
+    """The case-data token (cases/casedata.py): renewed after every write to the case
+    table. ``UNAVAILABLE`` while the cache server is down."""
+    return casedata.token() or UNAVAILABLE
 
 
 def cached(name: str, compute: Callable[[], Any], *parts, timeout: int = DATA_TIMEOUT,
@@ -95,7 +96,12 @@ def cached(name: str, compute: Callable[[], Any], *parts, timeout: int = DATA_TI
     version = content_version()
     if version == UNAVAILABLE:
         return compute()
-    data = f"{case_fingerprint()}:{refcache.version(refcache.PUBLIC_DATA)}" if case_data else "-"
+    data = "-"
+    if case_data:
+        fingerprint = case_fingerprint()
+        if fingerprint == UNAVAILABLE:
+            return compute()
+        data = f"{fingerprint}:{refcache.version(refcache.PUBLIC_DATA)}"
     raw = "|".join([version, data, *map(str, parts)])
     key = f"cms:{name}:{hashlib.sha1(raw.encode()).hexdigest()}"
     value = cache.get(key)

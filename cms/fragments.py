@@ -12,7 +12,7 @@ a callable under ``DEFERRED`` in the template context and the tag calls it on a 
 so a hit runs none of that block's queries.
 
 Key: the fragment's name, the content version (bumped on publish, unpublish, move,
-delete), the case fingerprint (newest ``updated_at``: every case change), the
+delete), the case-data token (cases/casedata.py: every case change), the
 public-data version (tasks, milestones, batches, reference data; cases.refcache), the
 language, the host, the path and the query parameters the pages read (filters and
 page number). These are the page cache's own freshness keys (cms/pagecache.py), read
@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from cms.caching import DATA_TIMEOUT, PARAMETERS, UNAVAILABLE, case_fingerprint, compute_once, versions
+from cms.caching import DATA_TIMEOUT, PARAMETERS, UNAVAILABLE, compute_once, freshness_keys
 
 DEFERRED = "deferred"
 _STAMP = "_cms_fragment_stamp"
@@ -43,10 +43,16 @@ def freshness(request) -> str:
     round trip is made here."""
     stamp = getattr(request, _STAMP, None)
     if stamp is None:
-        version, data_version = versions()
-        stamp = UNAVAILABLE if version == UNAVAILABLE else f"{version}|{case_fingerprint()}|{data_version}"
+        version, data_version, fingerprint = freshness_keys()
+        stamp = UNAVAILABLE if version == UNAVAILABLE else f"{version}|{fingerprint}|{data_version}"
         setattr(request, _STAMP, stamp)
     return stamp
+
+
+def content_version_of(request) -> str:
+    """The content version read with this request's freshness stamp (``UNAVAILABLE``
+    while the cache server is down)."""
+    return freshness(request).split("|", 1)[0]
 
 
 def remember(request, version: str, fingerprint: str, data_version: int) -> None:

@@ -7,13 +7,14 @@ before any other layer runs (security, CSP, whitenoise, session, locale, CSRF,
 authentication, Wagtail), and what is stored is the response as those layers left it,
 security and CSP headers included. Plain-HTTP requests that must be redirected to
 HTTPS are never answered from here. The three freshness keys cost one cache round
-trip (``versions()``) and one index lookup (``case_fingerprint()``). A miss seeds
-Wagtail's routing from cms/routecache.py.
+trip (``freshness_keys()``) and a hit one more (the page): a hit asks the database
+nothing, not even the health check of a kept connection. A miss seeds Wagtail's
+routing from cms/routecache.py.
 
 Freshness (cms/caching.py): the key holds the content version (bumped on publish,
-unpublish, move and delete), the case fingerprint (the newest ``updated_at``) and the
-public-data version (cases.refcache: tasks, milestones, meetings, spot checks,
-categories, departments, townships, batches), so a published page, a changed case or
+unpublish, move and delete), the case-data token (cases/casedata.py: renewed after
+every write to the case table) and the public-data version (cases.refcache: tasks,
+milestones, meetings, spot checks, categories, departments, townships, batches), so a published page, a changed case or
 a written-off task shows on the very next request; anything else (an edited image)
 within ``DATA_TIMEOUT`` seconds.
 
@@ -32,7 +33,7 @@ from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
 
 from cms import fragments, routecache
-from cms.caching import DATA_TIMEOUT, PARAMETERS, UNAVAILABLE, case_fingerprint, versions
+from cms.caching import DATA_TIMEOUT, PARAMETERS, UNAVAILABLE, freshness_keys
 
 SERVED_BY = "wagtail_serve"
 UNCACHEABLE = {"private", "no-store", "no-cache"}
@@ -89,10 +90,9 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not _anonymous_page_get(request):
             return self.get_response(request)
-        version, data_version = versions()
+        version, data_version, fingerprint = freshness_keys()
         if version == UNAVAILABLE:
             return self.get_response(request)
-        fingerprint = case_fingerprint()
         fragments.remember(request, version, fingerprint, data_version)  # the same keys for the page's fragments
         key = _key(request, version, fingerprint, data_version) if _storable_query(request) else None
         if key is not None:

@@ -27,6 +27,9 @@ from wagtail.models import Page, PageViewRestriction
 TTL = 60.0
 MAX_ENTRIES = 5000
 _entries: dict[tuple, tuple[float, object, object]] = {}
+# The site of a host, for views outside Wagtail's page tree that still show the site's
+# menu (the site search): the same version and TTL as the routes.
+_sites: dict[tuple, tuple[float, object]] = {}
 _lock = threading.Lock()
 
 
@@ -65,7 +68,26 @@ def remember(request, version: str) -> None:
         _entries[_key(request, version)] = (time.monotonic() + TTL, site, route)
 
 
+def seed_site(request, version: str) -> bool:
+    """Put the remembered site of this host on the request; True when there was one."""
+    entry = _sites.get((request.get_host(), version))
+    if entry is None or entry[0] < time.monotonic():
+        return False
+    request._wagtail_site = entry[1]
+    return True
+
+
+def remember_site(request, version: str, site) -> None:
+    if site is None:
+        return
+    with _lock:
+        if len(_sites) >= MAX_ENTRIES:
+            _sites.clear()
+        _sites[(request.get_host(), version)] = (time.monotonic() + TTL, site)
+
+
 def clear() -> None:
     with _lock:
         _entries.clear()
+        _sites.clear()
 

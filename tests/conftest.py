@@ -38,11 +38,14 @@ def _media_tmp(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _forget_routes():
     """Page objects remembered by cms.routecache belong to one test's database."""
+    from cases.workbench import chrome
     from cms import routecache
 
     routecache.clear()
+    chrome.clear()  # and the back office's HTML (filter bar, sidebar) rendered from it
     yield
     routecache.clear()
+    chrome.clear()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -18,7 +18,8 @@ from bench import common
 PROJECT = Path(__file__).resolve().parent / "helpdesk_project"
 VENV = Path(tempfile.gettempdir()) / "bench-helpdesk-venv"
 # Pinned so reruns compare the same peer; Django is the portal's series.
-REQUIREMENTS = ["Django>=5.2,<5.3", "django-helpdesk==2.6.1", "gunicorn==27.0.1", "whitenoise>=6.6"]
+REQUIREMENTS = ["Django>=5.2,<5.3", "django-helpdesk==2.6.1", "gunicorn==27.0.1", "whitenoise>=6.6",
+                "psycopg[binary]>=3.2,<4"]
 PASSWORD = "pw-bench-helpdesk-123"
 
 
@@ -41,12 +42,17 @@ def ensure_venv(log: Path) -> Path:
     return python
 
 
-def prepare(workdir: Path, tickets: int, log: Path) -> dict[str, str]:
+def prepare(workdir: Path, tickets: int, log: Path, database_url: str = "") -> dict[str, str]:
+    """Install, migrate and seed the peer; on SQLite in `workdir`, or on the PostgreSQL
+    database `database_url` (created if missing)."""
     python = ensure_venv(log)
     data = workdir / "helpdesk"
     data.mkdir(parents=True, exist_ok=True)
     env = {"PATH": "/usr/bin:/bin", "HELPDESK_BENCH_DIR": str(data), "DJANGO_SETTINGS_MODULE": "hdproj.settings",
            "PYTHONUNBUFFERED": "1"}
+    if database_url:
+        common.ensure_postgres_database(database_url)
+        env["HELPDESK_BENCH_DATABASE_URL"] = database_url
     for args in (["manage.py", "migrate", "--noinput", "-v0"], ["manage.py", "collectstatic", "--noinput", "-v0"],
                  ["seed.py", str(tickets), PASSWORD]):
         proc = subprocess.run([str(python), *args], cwd=PROJECT, env=env, capture_output=True, text=True,

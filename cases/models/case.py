@@ -177,6 +177,8 @@ class Case(models.Model):
             # Covering indexes for the dashboard counts (all cases, or one department).
             models.Index(fields=["is_overdue", "state", "lead_department"], name="case_overdue_state_dept"),
             models.Index(fields=["is_supervised", "state", "lead_department"], name="case_supervised_state_dept"),
+            # A department's "due this week" (cases.workbench.counts) from the index alone.
+            models.Index(fields=["lead_department", "state", "next_due_at"], name="case_dept_state_due"),
             # The staff list's default order (cases.workbench.filters.SORTS["due"]).
             models.Index(*DUE_ORDER, name="case_due_order"),
             # The same order under the list's most used filters (department, state, overdue), so a

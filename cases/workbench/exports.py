@@ -108,7 +108,7 @@ def _column_names(n: int) -> list[str]:
     return names
 
 
-def _cell(ref: str, value, style: int = 0) -> str:
+def _cell(ref: str, value, style: int = 0, tz=None) -> str:
     if value is None or value == "":
         return ""
     if type(value) is str:
@@ -118,12 +118,17 @@ def _cell(ref: str, value, style: int = 0) -> str:
     if isinstance(value, int | float):
         return f'<c r="{ref}"><v>{value}</v></c>'
     if isinstance(value, datetime):
-        # Excel has no time zones: write the local (Asia/Shanghai) wall time.
-        local = value.astimezone(timezone.get_current_timezone()).replace(tzinfo=None) if value.tzinfo else value
-        return f'<c r="{ref}" s="2"><v>{(local - EPOCH).total_seconds() / 86400:.8f}</v></c>'
+        return f'<c r="{ref}" s="2"><v>{_serial(value, tz or timezone.get_current_timezone())}</v></c>'
     if isinstance(value, date):
         return f'<c r="{ref}" s="2"><v>{(value - EPOCH.date()).days}</v></c>'
     return _text(ref, str(value), style)
+
+
+def _serial(value: datetime, tz) -> str:
+    """Excel's date serial of a datetime. Excel has no time zones: the local
+    (Asia/Shanghai) wall time is written."""
+    local = value.astimezone(tz).replace(tzinfo=None) if value.tzinfo else value
+    return f"{(local - EPOCH).total_seconds() / 86400:.8f}"
 
 
 def _text(ref: str, text: str, style: int) -> str:
@@ -139,6 +144,41 @@ def _text(ref: str, text: str, style: int) -> str:
 def _row(number: int, columns: list[str], values: Sequence, style: int = 0) -> str:
     cells = "".join(_cell(f"{col}{number}", v, style) for col, v in zip(columns, values, strict=False))
     return f'<row r="{number}">{cells}</row>'
+
+
+def _row_writer(columns: list[str], tz):
+    """`_row()` for the data rows, with the common types (str, None, datetime, int)
+    handled inline: at 100,000 rows × 18 columns the function calls per cell and the
+    time zone looked up per date were most of the writer's time. Same XML as `_row()`."""
+    starts, invalid, epoch = FORMULA_STARTS, INVALID_XML.sub, EPOCH
+
+    def row(number: int, values: Sequence) -> str:
+        parts = [f'<row r="{number}">']
+        append = parts.append
+        for col, value in zip(columns, values, strict=False):
+            kind = type(value)
+            if kind is str:
+                if not value:
+                    continue
+                if not value.isprintable():
+                    value = invalid("", value)
+                if "&" in value or "<" in value or ">" in value:
+                    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                styled = ' s="3"' if value.startswith(starts) else ""
+                append(f'<c r="{col}{number}" t="inlineStr"{styled}><is><t xml:space="preserve">{value}</t></is></c>')
+            elif value is None:
+                continue
+            elif kind is datetime:
+                local = value.astimezone(tz).replace(tzinfo=None) if value.tzinfo else value
+                append(f'<c r="{col}{number}" s="2"><v>{(local - epoch).total_seconds() / 86400:.8f}</v></c>')
+            elif kind is int or kind is float:
+                append(f'<c r="{col}{number}"><v>{value}</v></c>')
+            else:
+                append(_cell(f"{col}{number}", value, 0, tz))
+        append("</row>")
+        return "".join(parts)
+
+    return row
 
 
 class _Sink:
@@ -164,6 +204,7 @@ def xlsx_chunks(title: str, headings: Sequence[str], rows: Iterable[Sequence], c
     counts the data rows written."""
     sink = _Sink()
     columns = _column_names(max(len(headings), 1))
+    row = _row_writer(columns, timezone.get_current_timezone())
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for name, text in _static_parts(title):
             archive.writestr(name, text)
@@ -174,7 +215,7 @@ def xlsx_chunks(title: str, headings: Sequence[str], rows: Iterable[Sequence], c
             yield sink.take()  # the first bytes leave before the rows are read
             buffer = []
             for number, values in enumerate(rows, start=2):
-                buffer.append(_row(number, columns, values))
+                buffer.append(row(number, values))
                 counter[0] += 1
                 if len(buffer) >= ROWS_PER_CHUNK:
                     sheet.write("".join(buffer).encode())
@@ -184,12 +225,17 @@ def xlsx_chunks(title: str, headings: Sequence[str], rows: Iterable[Sequence], c
     yield sink.take()
 
 
-def _logged(chunks: Iterator[bytes], counter: list[int], what: dict) -> Iterator[bytes]:
+def _logged(chunks: Iterator[bytes], counter: list[int], what: dict, rows: Iterable = ()) -> Iterator[bytes]:
+    """`chunks`, logged when the last one left or the client went away: the server then
+    closes the response, which closes this generator, so no further row is read."""
     started, finished = time.monotonic(), False
     try:
         yield from chunks
         finished = True
     finally:
+        close = getattr(rows, "close", None)
+        if close:  # the query's cursor, at once rather than when the generator is collected
+            close()
         log.info("export %s by user %s, filter %r: %s rows in %.1f s%s", what.get("kind", "?"), what.get("user"),
                  what.get("filter", ""), counter[0], time.monotonic() - started,
                  "" if finished else " (stopped: the client went away or an error)",
@@ -200,7 +246,7 @@ def xlsx_response(filename: str, title: str, headings: Sequence[str], rows: Iter
                   what: dict | None = None) -> StreamingHttpResponse:
     """`what`: who exported what (kind, user id, filter) for the export log."""
     counter = [0]
-    response = StreamingHttpResponse(_logged(xlsx_chunks(title, headings, rows, counter), counter, what or {}),
+    response = StreamingHttpResponse(_logged(xlsx_chunks(title, headings, rows, counter), counter, what or {}, rows),
                                      content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"

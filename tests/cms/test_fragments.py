@@ -110,8 +110,8 @@ def test_without_the_cache_server_every_fragment_is_rendered(client, tree, city,
     close_case(referral(city, central), city)
     render(client, "/batches/")
     _, from_fragment = render(client, "/batches/")
-    monkeypatch.setattr(fragments, "versions", lambda: (UNAVAILABLE, 0))
-    monkeypatch.setattr("cms.pagecache.versions", lambda: (UNAVAILABLE, 0))
+    monkeypatch.setattr(fragments, "freshness_keys", lambda: (UNAVAILABLE, 0, UNAVAILABLE))
+    monkeypatch.setattr("cms.pagecache.freshness_keys", lambda: (UNAVAILABLE, 0, UNAVAILABLE))
     rendered, queries = render(client, "/batches/")
     assert shown(rendered)["batch.central.1.closed"] == "1"
     assert queries > from_fragment

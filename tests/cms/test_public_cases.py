@@ -64,7 +64,7 @@ def test_geojson_coarsens_sensitive_locations(client, tree, published):
     public, sensitive, private, dup = published
     response = client.get("/cases/geojson/")
     assert response["Content-Type"] == "application/geo+json"
-    text = response.content.decode()
+    text = _body(response).decode()
     _no_secrets(text)
     features = {f["properties"]["reference"]: f for f in json.loads(text)["features"]}
     assert set(features) == {public.reference, sensitive.reference}
@@ -78,7 +78,7 @@ def test_geojson_coarsens_sensitive_locations(client, tree, published):
         "received_text", "closed_text"}
     received = features[public.reference]["properties"]["received_text"]
     assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", received)  # the popup's date, in the reader's form
-    filtered = json.loads(client.get("/cases/geojson/", {"category": "water"}).content)
+    filtered = json.loads(_body(client.get("/cases/geojson/", {"category": "water"})))
     assert [f["properties"]["reference"] for f in filtered["features"]] == [sensitive.reference]
 
 
@@ -100,10 +100,14 @@ def test_csv_export_has_the_same_cases_and_fields(client, tree, published):
 @pytest.mark.django_db
 def test_public_flag_change_shows_at_once_in_the_map_data(client, tree, published):
     public, *_ = published
-    assert public.reference in client.get("/cases/geojson/").content.decode()
+    assert public.reference in _body(client.get("/cases/geojson/")).decode()
     public.is_public = False
     public.save()  # an edit through save() moves updated_at: a new cache key
-    assert public.reference not in client.get("/cases/geojson/").content.decode()
+    assert public.reference not in _body(client.get("/cases/geojson/")).decode()
+
+
+def _body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 def _queries(client, path) -> int:
@@ -113,7 +117,9 @@ def _queries(client, path) -> int:
 
     cache.clear()
     with CaptureQueriesContext(connection) as ctx:
-        assert client.get(path).status_code == 200
+        response = client.get(path)
+        assert response.status_code == 200
+        _body(response)  # a streamed file reads its rows while it is sent
     return len(ctx.captured_queries)
 
 
@@ -148,7 +154,7 @@ def test_photo_gps_of_a_public_case_is_never_published_verbatim(client, tree, ci
     case = new_case(lat=36.558731, lng=117.046284)
     Case.objects.filter(pk=case.pk).update(location_source="photo")
     case = close_case(case, city, summary="摘要")
-    outputs = [client.get("/cases/").content.decode(), client.get("/cases/geojson/").content.decode(),
+    outputs = [client.get("/cases/").content.decode(), _body(client.get("/cases/geojson/")).decode(),
                b"".join(client.get("/cases/csv/").streaming_content).decode("utf-8-sig"),
                client.get(f"/open311/v2/requests/{case.reference}.json").content.decode()]
     for text in outputs:
@@ -164,6 +170,52 @@ def test_a_referral_keeps_its_fine_location_unless_marked_sensitive(client, tree
     from tests.cms.helpers import batch, referral
 
     close_case(referral(city, batch(number=5), sequence=1, lat=36.551234, lng=117.051234), city, summary="摘要")
-    feature = json.loads(client.get("/cases/geojson/").content)["features"][0]
+    feature = json.loads(_body(client.get("/cases/geojson/")))["features"][0]
     assert feature["geometry"]["coordinates"] == [117.0512, 36.5512]
     assert feature["properties"]["approximate"] is False
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/cases/csv/", "/cases/geojson/"])
+def test_open_data_files_are_streamed_and_logged(client, tree, published, caplog, path):
+    import logging
+
+    public, sensitive, *_ = published
+    with caplog.at_level(logging.INFO, logger="portal.exports"):
+        response = client.get(path, {"category": "water"})
+        assert response.streaming
+        body = _body(response).decode("utf-8-sig")
+    assert sensitive.reference in body and public.reference not in body
+    logged = [r.export for r in caplog.records if r.name == "portal.exports" and r.export.get("kind") != "cases"]
+    assert logged == [{"kind": "public-cases." + path.split("/")[-2], "filter": "category=water", "rows": 1,
+                       "finished": True}]
+
+
+@pytest.mark.django_db  # response.close() sends request_finished, which checks the connections
+def test_an_open_data_download_the_client_leaves_stops_reading_rows(caplog):
+    import logging
+
+    from cms import csv_export
+
+    state = {"read": 0, "closed": False}
+
+    def rows():
+        try:
+            for i in range(10_000):
+                state["read"] = i + 1
+                yield [f"=cmd{i}", i]
+        finally:
+            state["closed"] = True
+
+    with caplog.at_level(logging.INFO, logger="portal.exports"):
+        response = csv_export.csv_response("t.csv", ["a", "b"], rows(), what={"filter": "x=1"})
+        chunks = iter(response.streaming_content)
+        assert next(chunks).decode("utf-8") == "\ufeffa,b\r\n"  # the header leaves before any row is read
+        assert state["read"] == 0
+        assert next(chunks).decode("utf-8").startswith("'=cmd0,0\r\n")
+        response.close()
+    assert state["closed"] and state["read"] <= csv_export.ROWS_PER_CHUNK + 1
+    logged = [r for r in caplog.records if r.name == "portal.exports" and r.export.get("kind") == "t.csv"]
+    assert len(logged) == 1 and "stopped" in logged[0].getMessage()
+    assert logged[0].export == {"kind": "t.csv", "filter": "x=1", "rows": csv_export.ROWS_PER_CHUNK,
+                                "finished": False}

@@ -224,3 +224,53 @@ def test_search_counts_per_kind_agree_with_the_rows(site, city, client):
     for query in ("化工厂", "偷排污水", site["hit"].reference, site["hidden"].original_code, "中央"):
         assert shown_counts(client, query) == expected_counts(query), query
     assert shown_counts(client, "化工厂")["cases"] == 1 + 8  # the public ones only
+
+
+def results(html: str) -> str:
+    """The results block (the fragment): the rest of the page echoes the query as typed."""
+    return html[html.index('<nav class="search-kinds"'):html.index("</main>")]
+
+
+def search_page(client, params):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/search/", params)
+    assert response.status_code == 200
+    return response.content.decode(), [q["sql"] for q in ctx.captured_queries]
+
+
+def test_a_repeated_search_is_read_back_as_html(site, client):
+    """The results block is a fragment (cms/fragments.py): asked again, no search query
+    runs; another page, kind or query is searched afresh."""
+    first, first_sql = search_page(client, {"q": "偷排污水"})
+    again, again_sql = search_page(client, {"q": " 偷排污水 "})  # the same cleaned query
+    assert results(again) == results(first) and "<mark>偷排污水</mark>" in results(again)
+    assert any("searchentry" in sql for sql in first_sql)
+    assert not any("searchentry" in sql for sql in again_sql) and len(again_sql) < len(first_sql)
+    for params in ({"q": "偷排污水", "kind": "news"}, {"q": "偷排污水", "page": "2"}, {"q": "矿山"}):
+        assert any("searchentry" in sql for sql in search_page(client, params)[1]), params
+
+
+def test_a_long_query_is_keyed_by_its_cleaned_text(site, client):
+    long_query = "偷排污水" + "水" * 10_000
+    first, _ = search_page(client, {"q": long_query})
+    again, again_sql = search_page(client, {"q": long_query[:MAX_QUERY]})  # what clean() keeps of it
+    assert results(again) == results(first) and not any("searchentry" in sql for sql in again_sql)
+
+
+def test_a_case_made_public_is_found_on_the_next_search(site, client, city):
+    html, _ = search_page(client, {"q": "另一家化工厂"})
+    assert site["hidden"].reference not in html
+    set_publicity(site["hidden"], city.intake, is_public=True, is_sensitive=False, public_summary="另一家化工厂偷排污水。")
+    html, _ = search_page(client, {"q": "另一家化工厂"})
+    assert site["hidden"].reference in html
+
+
+def test_a_published_news_page_is_found_on_the_next_search(site, client):
+    assert "/news/fumes/" not in search_page(client, {"q": "油烟扰民"})[0]
+    news = NewsPage(title="夜间油烟扰民整治", slug="fumes")
+    site["tree"].news.add_child(instance=news)
+    publish(news)
+    assert "/news/fumes/" in search_page(client, {"q": "油烟扰民"})[0]

@@ -38,3 +38,39 @@ def test_the_intake_officers_counts_read_no_case_row(city):
             assert lines and all("COVERING INDEX" in line for line in lines), (sql, shown)
         else:
             assert "Index" in shown and "Seq Scan" not in shown, (sql, shown)
+
+
+def _case_queries_read_indexes_only(ctx) -> list[str]:
+    case_queries = [q["sql"] for q in ctx.captured_queries if '"cases_case"' in q["sql"]]
+    for sql in case_queries:
+        assert "cases_assignment" not in sql, sql  # no EXISTS per case
+        shown = plan(sql, None)
+        if connection.vendor == "sqlite":
+            lines = [line for line in shown.splitlines() if "cases_case" in line]
+            assert lines and all("COVERING INDEX" in line for line in lines), (sql, shown)
+        else:
+            assert "Index" in shown and "Seq Scan" not in shown, (sql, shown)
+    return case_queries
+
+
+def test_a_department_counts_the_cases_it_leads_from_indexes_only(city, new_case):
+    make_cases(city, 40)  # led by 市生态环境局, each with its lead assignment
+    water = new_case(category=city.water_cat)  # routed to 市水利局: not the env department's
+    assert water.lead_department == city.water
+    for user in (city.env_handler, city.env_head):
+        with CaptureQueriesContext(connection) as ctx:
+            counts = dashboard_counts(user)
+        assert counts == {"open": 40, "overdue": 6, "due_this_week": counts["due_this_week"], "escalated": 0}
+        assert _case_queries_read_indexes_only(ctx)
+    assert dashboard_counts(city.water_handler)["open"] == 1
+
+
+def test_each_role_counts_what_it_may_see(city, new_case):
+    make_cases(city, 10)
+    new_case(category=city.water_cat)
+    assert dashboard_counts(city.supervisor)["open"] == 11
+    assert dashboard_counts(city.intake)["open"] == 11
+    assert dashboard_counts(city.editor) == {"open": 0, "overdue": 0, "due_this_week": 0, "escalated": 0}
+    with CaptureQueriesContext(connection) as ctx:
+        dashboard_counts(city.supervisor)
+    assert _case_queries_read_indexes_only(ctx)

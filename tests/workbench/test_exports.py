@@ -54,3 +54,53 @@ def test_the_case_export_is_logged_with_who_filter_and_rows(city, new_case, logi
     assert logged["kind"] == "cases" and logged["user"] == city.intake.pk
     assert logged["filter"] == "state=assigned" and logged["finished"]
     assert logged["rows"] == sheet.max_row - 1
+
+
+def _rows_that_record_reads(n: int, state: dict):
+    try:
+        for i in range(n):
+            state["read"] = i + 1
+            yield [i]
+    finally:
+        state["closed"] = True
+
+
+@pytest.mark.django_db  # response.close() sends request_finished, which checks the connections
+def test_a_client_that_goes_away_stops_the_export_and_it_is_logged_as_stopped(caplog):
+    """The server closes the response when the client disconnects: no further row is
+    read, the row source is closed and the log says "stopped" with the rows sent."""
+    from cases.workbench import exports
+
+    state = {"read": 0, "closed": False}
+    response = xlsx_response("t.xlsx", "Cases", ["n"], _rows_that_record_reads(10_000, state),
+                             what={"kind": "cases", "user": 7, "filter": "state=open"})
+    with caplog.at_level(logging.INFO, logger="portal.exports"):
+        chunks = iter(response.streaming_content)
+        next(chunks)  # the heading
+        next(chunks)  # the first ROWS_PER_CHUNK rows
+        response.close()
+    assert state["closed"] and state["read"] <= exports.ROWS_PER_CHUNK + 1
+    # (a streamed response another test left unfinished may be collected meanwhile)
+    records = [r for r in caplog.records if r.name == "portal.exports" and r.export.get("user") == 7]
+    assert len(records) == 1 and "stopped" in records[0].getMessage()
+    assert records[0].export["finished"] is False and records[0].export["rows"] == exports.ROWS_PER_CHUNK
+    assert records[0].export["user"] == 7 and records[0].export["filter"] == "state=open"
+
+
+@pytest.mark.django_db
+def test_the_case_export_stops_reading_the_database_when_the_client_goes_away(city, new_case, login, caplog,
+                                                                            monkeypatch):
+    from cases.workbench import exports
+
+    monkeypatch.setattr(exports, "ROWS_PER_CHUNK", 1)
+    for _ in range(3):
+        new_case()
+    client = login(city.intake)
+    with caplog.at_level(logging.INFO, logger="portal.exports"):
+        response = client.get(reverse("workbench:export"))
+        chunks = iter(response.streaming_content)
+        next(chunks)
+        next(chunks)
+        response.close()
+    logged = [r.export for r in caplog.records if r.name == "portal.exports" and r.export.get("kind") == "cases"]
+    assert logged == [{"kind": "cases", "user": city.intake.pk, "filter": "", "rows": 1, "finished": False}]

@@ -53,6 +53,15 @@ DATABASES = {"default": {
     "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"},
 }}
+if os.environ.get("HELPDESK_BENCH_DATABASE_URL"):  # the PostgreSQL table of bench/report_bench.py
+    from urllib.parse import urlsplit
+
+    _url = urlsplit(os.environ["HELPDESK_BENCH_DATABASE_URL"])
+    DATABASES = {"default": {
+        "ENGINE": "django.db.backends.postgresql", "NAME": _url.path.lstrip("/"), "USER": _url.username or "",
+        "PASSWORD": _url.password or "", "HOST": _url.hostname or "", "PORT": str(_url.port or ""),
+        "CONN_MAX_AGE": 60,  # as the portal's production profile
+    }}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LANGUAGE_CODE = "en-us"

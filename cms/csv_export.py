@@ -84,7 +84,8 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence],
 
 def _json_chunks(head: str, items: Iterable, tail: str, counter: list[int]) -> Iterator[bytes]:
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    parts = [head]
+    yield head.encode("utf-8")  # the first bytes leave before the first row is read
+    parts: list[str] = []
     for item in items:
         parts.append(("," if counter[0] else "") + dumps(item))
         counter[0] += 1

@@ -177,8 +177,10 @@ class Case(models.Model):
             # Covering indexes for the dashboard counts (all cases, or one department).
             models.Index(fields=["is_overdue", "state", "lead_department"], name="case_overdue_state_dept"),
             models.Index(fields=["is_supervised", "state", "lead_department"], name="case_supervised_state_dept"),
-            # A department's "due this week" (cases.workbench.counts) from the index alone.
-            models.Index(fields=["lead_department", "state", "next_due_at"], name="case_dept_state_due"),
+            # A department's "due this week" (cases.workbench.counts) from the index alone. State
+            # first: led by the department, SQLite took an index starting with it for the list's
+            # department filter and sorted every case of the department (2 s at 1,000,000).
+            models.Index(fields=["state", "lead_department", "next_due_at"], name="case_state_dept_due"),
             # The staff list's default order (cases.workbench.filters.SORTS["due"]).
             models.Index(*DUE_ORDER, name="case_due_order"),
             # The same order under the list's most used filters (department, state, overdue), so a

@@ -191,6 +191,19 @@ def test_open_data_files_are_streamed_and_logged(client, tree, published, caplog
                        "finished": True}]
 
 
+@pytest.mark.django_db
+def test_the_geojson_file_starts_before_its_rows_are_read(client, tree, published):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    response = client.get("/cases/geojson/")
+    chunks = iter(response.streaming_content)
+    with CaptureQueriesContext(connection) as ctx:
+        first = next(chunks)
+    assert first == b'{"type": "FeatureCollection", "features": [' and not ctx.captured_queries
+    assert len(json.loads(first + b"".join(chunks))["features"]) == 2
+
+
 @pytest.mark.django_db  # response.close() sends request_finished, which checks the connections
 def test_an_open_data_download_the_client_leaves_stops_reading_rows(caplog):
     import logging

@@ -1,5 +1,5 @@
 # A department's dashboard counts read indexes only (docs/performance.md): its "due this
-# week" needs the due time beside the lead department and the state. Built concurrently
+# week" needs the due time beside the state and the lead department. Built concurrently
 # on PostgreSQL, so the case table stays writable (cases/operations/schema.py).
 
 from django.db import migrations, models
@@ -17,6 +17,6 @@ class Migration(migrations.Migration):
     operations = [
         AddIndexConcurrently(
             model_name='case',
-            index=models.Index(fields=['lead_department', 'state', 'next_due_at'], name='case_dept_state_due'),
+            index=models.Index(fields=['state', 'lead_department', 'next_due_at'], name='case_state_dept_due'),
         ),
     ]

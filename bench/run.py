@@ -64,6 +64,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--search-cases", type=int, help="public cases for the search (default 100000)")
     p.add_argument("--sweep-cases", type=int, help="cases for the sweep (default 1000000)")
     p.add_argument("--helpdesk-tickets", type=int, default=10_000)
+    p.add_argument("--scale-sizes", help="case counts of the scale curve (default 10000,100000,1000000)")
+    p.add_argument("--scale-rounds", type=int, default=10, help="sequential requests per in-process scale figure")
     p.add_argument("--skip", action="append", default=[], choices=["peers", "sweep", "photo", "search", "staff", "report", "exports",
                                                                  "report-bench", "scale"],
                    help="leave a group out (its rows say so)")
@@ -86,6 +88,7 @@ def parse_args() -> argparse.Namespace:
     a.search_docs = a.search_docs or (1_000 if a.quick else 5_000)
     a.search_cases = min(a.search_cases or (2_000 if a.quick else 100_000), a.staff_cases)
     a.sweep_cases = a.sweep_cases or (20_000 if a.quick else 1_000_000)
+    a.scale_sizes = [int(n) for n in (a.scale_sizes or ("2000,10000" if a.quick else "10000,100000,1000000")).split(",")]
     if a.quick:
         a.helpdesk_tickets = min(a.helpdesk_tickets, 2_000)
     return a
@@ -523,6 +526,47 @@ def run_report_bench(args: argparse.Namespace, workdir: Path, rows: list[Row], d
         rows.append(Row(f"one report in-process, {label} (information)", f"{count:.0f} statements, {ms:.1f} ms"))
 
 
+def run_scale(args: argparse.Namespace, rows: list[Row], db: str) -> str:
+    """bench/scale.py at each size (own folders or, on PostgreSQL, the scratch database
+    `<url>_scale`, reseeded per size); its table is returned, and the targets read off
+    it become rows: the dashboard counts ≤ 2× the bare COUNT(*) and the staff list's
+    p95 ≤ 200 ms at the largest size, the staff list's query count the same at every size."""
+    from bench import scale
+
+    results, table = scale.run_curve(args.scale_sizes, args.postgres + "_scale" if db == "postgres" else "",
+                                     rounds=args.scale_rounds, seconds=args.seconds, connections=args.connections)
+    if not results:
+        rows.append(Row("scale curve", "—", verdict="not measured", note="bench/scale.py failed at every size"))
+        return table
+    largest = max(results, key=lambda r: r["cases"])
+    n = f"{largest['cases']:,} cases"
+    for name, value in largest["figures"].items():
+        if name.startswith("dashboard counts"):
+            m = re.search(r"= ([\d.]+)× COUNT", value)
+            ratio = float(m[1]) if m else None
+            rows.append(Row(f"{name}, {n}", value.split(" = ")[0], f"bare indexed COUNT(*) "
+                            f"{largest['figures'].get('bare indexed COUNT(*) (reference)', '?')}",
+                            f"{ratio:.1f}×" if ratio else "—", "≤ 2×",
+                            "not measured" if ratio is None else ("PASS" if ratio <= 2 else "FAIL"),
+                            "median of the per-round ratios; spread in the scale table"))
+        elif name.startswith("staff list over HTTP"):
+            m = re.search(r"p95 (\d+) ms", value)
+            rows.append(Row(f"{name.replace('staff list over HTTP, ', 'staff list, ')}, {n}",
+                            value.split(" (target")[0], "", "", "p95 ≤ 200 ms",
+                            "not measured" if not m else ("PASS" if int(m[1]) <= 200 else "FAIL")))
+    counts: dict[str, list[int]] = {}
+    for r in results:
+        for name, value in r["figures"].items():
+            m = re.search(r"(\d+) queries", value) if name.startswith("staff list, ") else None
+            if m:
+                counts.setdefault(name, []).append(int(m[1]))
+    sizes = ", ".join(f"{r['cases']:,}" for r in results)
+    for name, per_size in counts.items():
+        rows.append(Row(f"{name}: queries at {sizes} cases", " / ".join(map(str, per_size)), "", "",
+                        "the same at every size", "PASS" if len(set(per_size)) == 1 else "FAIL"))
+    return table
+
+
 def run_peers(args: argparse.Namespace, workdir: Path, rows: list[Row], figures: dict) -> None:
     from bench.peers import helpdesk
 
@@ -575,7 +619,7 @@ def run_database(args: argparse.Namespace, db: str, workdir: Path) -> tuple[list
     if args.prepare_only:
         if "sweep" not in args.skip:
             run_sweep(args, workdir, [], db)
-        return [], 0
+        return [], 0, ""
     rows: list[Row] = []
     figures: dict = {}
     server_env = {**env, "DJANGO_SETTINGS_MODULE": args.server_settings} if args.server_settings else env
@@ -598,8 +642,9 @@ def run_database(args: argparse.Namespace, db: str, workdir: Path) -> tuple[list
         run_report_bench(args, workdir, rows, db)
     if "sweep" not in args.skip:
         run_sweep(args, workdir, rows, db)
+    scale_table = run_scale(args, rows, db) if "scale" not in args.skip else ""
     locked = (workdir / "gunicorn.log").read_text(errors="replace").count("database is locked")
-    return rows, locked
+    return rows, locked, scale_table
 
 
 def main() -> int:
@@ -618,7 +663,7 @@ def main() -> int:
         if db not in args.databases:
             continue
         try:
-            rows, locked = run_database(args, db, workdir if db == "sqlite" else workdir / "postgres")
+            rows, locked, scale_table = run_database(args, db, workdir if db == "sqlite" else workdir / "postgres")
         except Exception as exc:  # noqa: BLE001 - the other database's table still counts
             tables.append(f"### {db}\n\nNot measured: the run failed ({type(exc).__name__}: {str(exc)[-300:]}).")
             print(tables[-1], flush=True)
@@ -626,7 +671,8 @@ def main() -> int:
         if args.prepare_only:
             continue
         info["loadavg_end"] = common.load_average()
-        tables.append(report.render(rows, info, started, args, locked, db))
+        tables.append(report.render(rows, info, started, args, locked, db)
+                      + (f"\n\n{scale_table}" if scale_table else ""))
         print("\n" + tables[-1] + "\n", flush=True)  # each table as soon as it is complete
     if args.prepare_only:
         print(f"prepared {workdir}: run again with --workdir {workdir} to measure")

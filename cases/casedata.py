@@ -19,7 +19,8 @@ who read the committed rows under that token meanwhile.
 A token is a random string, never a counter: a token evicted from the cache comes
 back as a new value, never as one that older cached pages were stored under. While
 the cache server is down the pages render from the database (``token()`` returns
-None); a renewal lost to an outage is bounded by the pages' own timeout.
+None); a renewal lost to an outage is made again by the same process as soon as
+the cache answers (``retry_lost``), and in any case the pages' own timeout bounds it.
 """
 
 import re
@@ -29,6 +30,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 KEY = "portal:case-data"
+_lost = False  # a renewal this process made while the cache server was down
 _WRITES = ("INSERT", "UPDATE", "DELETE", "TRUNCA")
 # Case and SearchEntry (the site search's index: cases.searchindex.reconcile_cases
 # rewrites entries without touching the case table); checked in tests/cms/test_pagecache.py.
@@ -48,7 +50,21 @@ def token() -> str | None:
 
 
 def renew() -> None:
-    cache.set(KEY, _new(), None)
+    global _lost
+    cache.set(KEY, _new(), None)  # the fail-soft cache drops it while the server is down ...
+    _lost = _cache_down()  # ... then this process renews again once it is back (retry_lost)
+
+
+def retry_lost() -> None:
+    """A renewal lost to a cache outage, made again once the cache answers: checked on
+    every statement this process runs and every page request it serves, so pages
+    cached before the outage are not served after it under the old token."""
+    if _lost and not _cache_down():
+        renew()
+
+
+def _cache_down() -> bool:
+    return bool(getattr(cache, "is_down", lambda: False)())
 
 
 def _new() -> str:
@@ -66,6 +82,8 @@ def execute_wrapper(connection):
     """A ``connection.execute_wrapper`` renewing the token after writes to the case table."""
 
     def wrapper(execute, sql, params, many, context):
+        if _lost:
+            retry_lost()
         result = execute(sql, params, many, context)
         if isinstance(sql, str) and writes_cases(sql):
             if connection.in_atomic_block:

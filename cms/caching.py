@@ -61,6 +61,7 @@ def freshness_keys() -> tuple[str, int, str]:
     """The content version, the public-data version (cases.refcache) and the case-data
     token (cases.casedata) in one cache round trip: the page cache reads them on every
     anonymous page request, and a hit needs nothing else."""
+    casedata.retry_lost()
     data_key = refcache.version_key(refcache.PUBLIC_DATA)
     found = cache.get_many([CONTENT_VERSION_KEY, data_key, casedata.KEY])
     version = found.get(CONTENT_VERSION_KEY) or content_version()

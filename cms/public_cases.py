@@ -97,6 +97,7 @@ class Labels:
 
     def __init__(self) -> None:
         self.english = (get_language() or "").startswith("en")
+        self.tz = timezone.get_current_timezone()  # dates are the city's (Asia/Shanghai), not UTC
         self.states: dict[str, str] = {}
         self.dates: dict[str, str] = {}
 
@@ -128,8 +129,8 @@ def record(row: dict, labels: Labels | None = None) -> dict:
         "category": labels.category(row["category__name"], row["category__name_en"]),
         "township": row["township__name"] or "",
         "state": row["state"], "status": labels.state(row["state"]),
-        "received": received.date().isoformat() if received else "",
-        "closed": closed.date().isoformat() if closed else "",
+        "received": received.astimezone(labels.tz).date().isoformat() if received else "",
+        "closed": closed.astimezone(labels.tz).date().isoformat() if closed else "",
         "summary": row["public_summary"],
         "latitude": point.latitude if point else None, "longitude": point.longitude if point else None,
         "approximate": is_coarsened(row["source"], row["is_sensitive"]),

@@ -67,9 +67,14 @@ def report(request):
         return _render_form(request, form or ReportForm(**_form_kwargs(request)))
     upload = _is_upload_request(request)
     token = request.POST.get("idempotency_key", "")
-    if _already_filed(token):  # a double click whose first POST already went through
-        return _remember_and_redirect(request, token, None, json=upload)
     form = ReportForm(request.POST, request.FILES, **_form_kwargs(request))
+    # A double click whose first POST already went through. Checked first when the POST
+    # carries photos (never stored twice) or counts against the no-JavaScript limit;
+    # otherwise only when the form is refused (its proof of work was spent by the first
+    # POST), since a valid duplicate finds its case by the unique key's INSERT.
+    checked = bool(request.FILES) or form.simple_path
+    if checked and _already_filed(token):
+        return _remember_and_redirect(request, token, None, json=upload)
     if form.simple_path and simplecheck.over_limit(request):  # every attempt counts, right or wrong
         return too_many(request, json=upload)
     status = 200
@@ -79,6 +84,8 @@ def report(request):
             return _remember_and_redirect(request, form.token, result, json=upload)
         if getattr(form, "storage_failed", False):
             status = 503
+    elif not checked and _already_filed(token):
+        return _remember_and_redirect(request, token, None, json=upload)
     form.keep_photos(leave_out=getattr(form, "photo_at_fault", ""))
     if upload:
         return resume.stash(request, form)

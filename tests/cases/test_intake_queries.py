@@ -29,7 +29,8 @@ def test_the_request_stores_the_report_and_leaves_the_rest_to_the_worker(city, n
     assert len(ctx.captured_queries) <= 7, "\n".join(q["sql"][:150] for q in ctx.captured_queries)
     assert _reads_of(ctx, "cases_reporteridentity") == []
     assert result.case.state == "submitted" and result.case.intake_job == "route" and len(result.access_code) == 10
-    assert len(after_commit) == 2  # the public counters' version and one task for the worker
+    # The case-data token (cases/casedata.py), the public counters' version, one task for the worker.
+    assert len(after_commit) == 3, after_commit
 
     with CaptureQueriesContext(connection) as worker:
         assert jobs.finish_case(result.case.pk, now=T0)

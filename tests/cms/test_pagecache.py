@@ -174,3 +174,19 @@ def test_writes_to_the_case_table_are_recognised(sql, writes):
 
 def test_the_token_watches_the_case_table_and_the_search_index():
     assert casedata.TABLES == (Case._meta.db_table, SearchEntry._meta.db_table)
+
+
+def test_a_renewal_lost_to_a_cache_outage_is_made_when_the_cache_is_back(db, monkeypatch):
+    down = [True]
+    monkeypatch.setattr(casedata, "_cache_down", lambda: down[0])
+    monkeypatch.setattr(casedata, "_lost", False)
+    with monkeypatch.context() as outage:
+        outage.setattr(casedata.cache, "set", lambda *args, **kwargs: None)  # dropped, as by the fail-soft cache
+        before = casedata.token()
+        Case.objects.filter(pk=0).update(is_public=False)
+    assert casedata.token() == before and casedata._lost
+    Case.objects.count()  # the cache is still down: nothing to do yet
+    assert casedata.token() == before
+    down[0] = False
+    Case.objects.count()  # the next statement of this process, once the cache answers
+    assert casedata.token() != before and not casedata._lost

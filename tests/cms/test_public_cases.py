@@ -232,3 +232,23 @@ def test_an_open_data_download_the_client_leaves_stops_reading_rows(caplog):
     assert len(logged) == 1 and "stopped" in logged[0].getMessage()
     assert logged[0].export == {"kind": "t.csv", "filter": "x=1", "rows": csv_export.ROWS_PER_CHUNK,
                                 "finished": False}
+
+
+@pytest.mark.django_db
+def test_open_data_dates_are_the_citys_dates_not_utc(client, tree, published):
+    """A case received at 01:30 in Shanghai is 17:30 the day before in UTC: the
+    open data must say the day the citizen reported it."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    public = published[0]
+    sh = ZoneInfo("Asia/Shanghai")
+    Case.objects.filter(pk=public.pk).update(received_at=datetime(2026, 3, 2, 1, 30, tzinfo=sh),
+                                             closed_at=datetime(2026, 3, 10, 0, 15, tzinfo=sh))
+    raw = b"".join(client.get("/cases/csv/?_r=dates").streaming_content).decode("utf-8")
+    row = next(r for r in csv.reader(io.StringIO(raw[1:])) if r[0] == public.reference)
+    assert "2026-03-02" in row and "2026-03-10" in row
+    assert "2026-03-01" not in row and "2026-03-09" not in row
+    features = json.loads(b"".join(client.get("/cases/geojson/?_r=dates").streaming_content))["features"]
+    props = next(f["properties"] for f in features if f["properties"]["reference"] == public.reference)
+    assert (props["received"], props["closed"]) == ("2026-03-02", "2026-03-10")

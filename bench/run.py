@@ -527,14 +527,16 @@ def run_report_bench(args: argparse.Namespace, workdir: Path, rows: list[Row], d
 
 
 def run_scale(args: argparse.Namespace, rows: list[Row], db: str) -> str:
-    """bench/scale.py at each size (own folders or, on PostgreSQL, the scratch database
-    `<url>_scale`, reseeded per size); its table is returned, and the targets read off
+    """bench/scale.py at each size (own folders or, on PostgreSQL, the scratch databases
+    `<url>_scale<n>`, seeded once per size); its table is returned, and the targets read off
     it become rows: the dashboard counts ≤ 2× the bare COUNT(*) and the staff list's
     p95 ≤ 200 ms at the largest size, the staff list's query count the same at every size."""
     from bench import scale
 
-    results, table = scale.run_curve(args.scale_sizes, args.postgres + "_scale" if db == "postgres" else "",
-                                     rounds=args.scale_rounds, seconds=args.seconds, connections=args.connections)
+    # PostgreSQL: one scratch database per size, `<url>_scale<n>`, seeded once and reused.
+    results, table = scale.run_curve(args.scale_sizes, args.postgres + "_scale{n}" if db == "postgres" else "",
+                                     rounds=args.scale_rounds, seconds=args.seconds, connections=args.connections,
+                                     reuse_postgres=True)
     if not results:
         rows.append(Row("scale curve", "—", verdict="not measured", note="bench/scale.py failed at every size"))
         return table

@@ -80,8 +80,8 @@ def run_curve(sizes: list[int], database_url: str = "", *, rounds: int = 20, sec
         # One child process per size: Django is set up once per process and database.
         cmd = [sys.executable, __file__, "--one", str(n), "--rounds", str(rounds), "--seconds", str(seconds),
                "--connections", str(connections)]
-        if database_url:
-            cmd += ["--database-url", database_url]
+        if database_url:  # "{n}" in it: one scratch database per size (kept with --reuse-postgres)
+            cmd += ["--database-url", database_url.replace("{n}", str(n))]
         if not http:
             cmd.append("--no-http")
         if reuse_postgres:

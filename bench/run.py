@@ -590,8 +590,11 @@ def run_peers(args: argparse.Namespace, workdir: Path, rows: list[Row], figures:
     rows.append(Row(f"django-helpdesk staff ticket list, {args.helpdesk_tickets:,} tickets (peer)",
                     rps(peer["list"]), note="page + its datatables request (50 rows)"))
     if report_r is not None:
-        rows.append(ratio_row("report submission vs django-helpdesk submission", report_r, peer["submit"].rps,
-                              "helpdesk", 1))
+        ratio = report_r.rps / peer["submit"].rps if peer["submit"].rps else 0.0
+        rows.append(Row("report submission vs django-helpdesk submission (information)", rps(report_r),
+                        f"{peer['submit'].rps:,.1f} req/s helpdesk", f"{ratio:.2f}×",
+                        note="proof of work off, no worker, measured minutes apart: the target is read off the "
+                             "report bench's row (alternating, proof of work verified, worker running)"))
     if staff_r is not None:
         rows.append(ratio_row(f"{figures['staff_list_name']} vs helpdesk list", staff_r, peer["list"].rps,
                               "helpdesk", 1))

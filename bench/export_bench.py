@@ -9,8 +9,8 @@ are the cases it counts. It is asked for the last two years (`SCORECARD_DAYS`), 
 span bench/seed_volume.py spreads its cases over, so every seeded case is counted
 (its default period, the current month, holds ~1/24 of them).
 The GeoJSON file lists only public cases with a location; bench/seed_volume.py
-gives its synthetic cases none, so on a run.py folder the file holds the demo
-city's cases only (locate them to measure 100,000 features).
+places every public synthetic case inside the demo city, so it holds one feature
+per public case.
 
 Target (docs/performance.md): the first byte within 1 s, 100,000 rows within 15 s.
 """

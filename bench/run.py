@@ -438,7 +438,8 @@ def run_exports(bench: Bench, rows: list[Row]) -> None:
         per_100k = r.total * 100_000 / max(r.rows or 0, 1)  # linear: rows are streamed one by one
         ok = r.first_byte <= 1 and (per_100k <= 15 or r.total <= 1)
         rows.append(Row(f"{name}, {r.rows:,} rows (streamed)", f"first byte {r.first_byte:.2f} s, all {r.total:.1f} s",
-                        f"{per_100k:.1f} s per 100,000 rows" if (r.rows or 0) >= 1000 else "(few rows: fixed cost)", target="first byte ≤ 1 s; 100,000 rows ≤ 15 s",
+                        f"{per_100k:.1f} s per 100,000 rows" if (r.rows or 0) >= 1000 else
+                        "one row per department; its cost is the cases it counts (two years: every seeded case)", target="first byte ≤ 1 s; 100,000 rows ≤ 15 s",
                         verdict="PASS" if ok else "FAIL",
                         note=f"{r.size / 1e6:.1f} MB; {r.rows / r.total:,.0f} rows/s; logged by portal.exports"))
 

@@ -76,17 +76,21 @@ def bulk_cases(n: int, seed: int = 8) -> int:
 
 
 def public_cases(n: int, seed: int = 8) -> int:
-    """Make n bench cases public, each with a Chinese public summary."""
+    """Make n bench cases public, each with a Chinese public summary and a location
+    inside the demo city (so the open-data GeoJSON has a feature per case)."""
     from django.db import connection, transaction
 
+    from cases.demo.geography import EAST, NORTH, SOUTH, WEST
     from cases.models import Case
     from cases.searchindex import sync_cases
 
     rng = random.Random(seed)
     ids = list(Case.objects.filter(reference__startswith="BN").order_by("pk").values_list("pk", flat=True)[:n])
-    rows = [(sentence(rng, rng.randint(6, 14)), pk) for pk in ids]
+    rows = [(sentence(rng, rng.randint(6, 14)), round(rng.uniform(SOUTH, NORTH), 6), round(rng.uniform(WEST, EAST), 6),
+             pk) for pk in ids]
     with transaction.atomic(), connection.cursor() as cur:
-        cur.executemany("UPDATE cases_case SET is_public = true, public_summary = %s WHERE id = %s", rows)
+        cur.executemany("UPDATE cases_case SET is_public = true, public_summary = %s, latitude = %s, longitude = %s"
+                        " WHERE id = %s", rows)
     sync_cases(ids)  # the raw update bypassed the publicity service, which writes the search entries
     return len(rows)
 

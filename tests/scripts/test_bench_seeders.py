@@ -37,4 +37,6 @@ def test_volume_seeder_writes_cases_assignments_and_search_entries():
     assert Assignment.objects.filter(case__in=in_hand, role="lead").count() == in_hand.count()
     public = list(seeded.filter(is_public=True).values_list("pk", flat=True))
     assert len(public) == 10
+    located = seeded.filter(is_public=True, latitude__range=(36.5, 36.8), longitude__range=(117.0, 117.4))
+    assert located.count() == 10  # inside the demo city: one open-data GeoJSON feature each
     assert SearchEntry.objects.filter(object_id__in=public).count() >= 10

@@ -37,7 +37,7 @@ class CasesConfig(AppConfig):
         from portal.admincsp import install_chooser_nonce  # patches Wagtail's widgets: needs the registry
 
         install_chooser_nonce()  # the back office's CSP nonce on Wagtail's chooser scripts
-        from cases.workbench.chrome import install_sidebar_cache
+        from cases.workbench.chrome import install_sidebar_cache  # wraps a Wagtail tag: needs the registry
 
         install_sidebar_cache()  # Wagtail's sidebar rendered once per user and language (docs/performance.md)
         post_migrate.connect(_role_groups_after_migrate, dispatch_uid="cases-role-groups")

@@ -66,6 +66,7 @@ def form_key(form, params) -> tuple:
 def install_sidebar_cache() -> None:
     """Wrap Wagtail's ``{% sidebar_props %}`` tag with `cached_html` (called once from
     cases.apps before any template is compiled)."""
+    # Imported here: Wagtail's admin template tags need the app registry, ready only in AppConfig.ready().
     from django import template
     from wagtail.admin.templatetags import wagtailadmin_tags
 

@@ -300,6 +300,7 @@ def test_listing_query_count_does_not_grow_with_rows(admin_client, data, namespa
     with CaptureQueriesContext(connection) as few:
         admin_client.get(url)
     _more_rows(data)
+    admin_client.get(url)  # the new reference data renews the cached menu and filter bar: fill them again
     with CaptureQueriesContext(connection) as many:
         admin_client.get(url)
     assert len(many) == len(few)

@@ -146,8 +146,9 @@ def prepare(n: int, database_url: str, reuse: bool = False) -> Path:
         from bench.common import empty_postgres
 
         empty_postgres(database_url)
-        for other in RESULTS.glob("*-postgres/seeded"):  # one database for every size: none is seeded now
-            other.unlink()
+        for other in RESULTS.glob("*-postgres/seeded"):  # another size kept in this same database: not any more
+            if (other.parent / "database").exists() and (other.parent / "database").read_text() == database_url:
+                other.unlink()
     if not marker.exists():
         if not database_url and not (base / "seeded").exists():
             seed_base(base, "")
@@ -172,6 +173,8 @@ def prepare(n: int, database_url: str, reuse: bool = False) -> Path:
         started = time.perf_counter()
         scale_measure.insert_cases(n)
         marker.write_text(f"{n} cases seeded in {time.perf_counter() - started:.0f} s")
+        if database_url:
+            (workdir / "database").write_text(database_url)
     return workdir
 
 

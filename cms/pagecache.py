@@ -18,6 +18,13 @@ milestones, meetings, spot checks, categories, departments, townships, batches),
 a written-off task shows on the very next request; anything else (an edited image)
 within ``DATA_TIMEOUT`` seconds.
 
+Each process also keeps the pages it served lately (``LocalPages``, at most
+``LOCAL_TIMEOUT`` seconds and ``LOCAL_MAX_BYTES``): the key holds all three freshness
+keys, so a local copy is served only while nothing it depends on has changed, and a hit
+is then one cache round trip instead of two (on Redis the page's read was most of a hit
+for a large page such as the ledger). What the keys do not track (an edited image) can
+thus show up to ``DATA_TIMEOUT + LOCAL_TIMEOUT`` seconds late instead of ``DATA_TIMEOUT``.
+
 Never cached: requests carrying a session or messages cookie (signed-in staff and
 editors, a citizen following a report), anything but GET, URLs with query parameters
 the pages do not read, responses that set a cookie or say private / no-store /
@@ -26,6 +33,9 @@ down every request is a miss.
 """
 
 import hashlib
+import threading
+import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -45,6 +55,54 @@ MAX_PARAMETER_LENGTH = 40
 # Never Wagtail pages: skip the key lookups for them.
 NOT_PAGES = ("/report/", "/track/", "/open311/", "/healthz", "/livez", "/readyz", "/admin/", "/django-admin/",
              "/static/", "/media/", "/documents/", "/i18n/", "/search/", "/__bench__/", "/favicon.ico", "/robots.txt")
+
+
+LOCAL_TIMEOUT = 10  # seconds a process serves its own copy of a stored page
+LOCAL_MAX_BYTES = 16 * 1024 * 1024  # per process; least recently used pages go first
+
+
+class LocalPages:
+    """The pages this process served lately, by their full key (freshness keys included)."""
+
+    def __init__(self, max_bytes: int = LOCAL_MAX_BYTES, timeout: float = LOCAL_TIMEOUT) -> None:
+        self.max_bytes, self.timeout = max_bytes, timeout
+        self._items: OrderedDict[str, tuple[float, tuple, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str):
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                return None
+            if item[0] < time.monotonic():
+                self._drop(key)
+                return None
+            self._items.move_to_end(key)
+            return item[1]
+
+    def set(self, key: str, stored: tuple) -> None:
+        size = len(stored[2])
+        if size > self.max_bytes // 8:
+            return  # a page that large is read from the shared cache each time
+        with self._lock:
+            if key in self._items:
+                self._drop(key)
+            self._items[key] = (time.monotonic() + self.timeout, stored, size)
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                self._drop(next(iter(self._items)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+    def _drop(self, key: str) -> None:
+        self._bytes -= self._items.pop(key)[2]
+
+
+local_pages = LocalPages()
 
 
 def _anonymous_page_get(request) -> bool:
@@ -96,7 +154,11 @@ class PublicPageCacheMiddleware:
         fragments.remember(request, version, fingerprint, data_version)  # the same keys for the page's fragments
         key = _key(request, version, fingerprint, data_version) if _storable_query(request) else None
         if key is not None:
-            stored = cache.get(key)
+            stored = local_pages.get(key)
+            if stored is None:
+                stored = cache.get(key)
+                if stored is not None:
+                    local_pages.set(key, stored)
             if stored is not None:
                 status, headers, content = stored
                 response = HttpResponse(content, status=status)
@@ -110,6 +172,8 @@ class PublicPageCacheMiddleware:
             routecache.remember(request, version)
         if key is not None and _storable(request, response):
             headers = [(k, v) for k, v in response.items() if k.lower() not in ("set-cookie", HIT_HEADER.lower())]
-            cache.set(key, (response.status_code, headers, response.content), DATA_TIMEOUT)
+            stored = (response.status_code, headers, response.content)
+            cache.set(key, stored, DATA_TIMEOUT)
+            local_pages.set(key, stored)
             response.headers[HIT_HEADER] = "miss"
         return response

@@ -190,3 +190,46 @@ def test_a_renewal_lost_to_a_cache_outage_is_made_when_the_cache_is_back(db, mon
     down[0] = False
     Case.objects.count()  # the next statement of this process, once the cache answers
     assert casedata.token() != before and not casedata._lost
+
+
+def test_a_process_serves_its_own_copy_while_the_freshness_keys_stand(client, tree, city, monkeypatch):
+    """The second level (LocalPages): a repeat hit is one cache round trip (the three
+    freshness keys), not two; a change to any key is never answered from it; and a copy
+    lives LOCAL_TIMEOUT seconds at most."""
+    from django.core.cache import cache
+
+    from cms import pagecache
+
+    first, _ = visit(client, "/news/")
+    reads = []
+    real_get = cache.get
+    monkeypatch.setattr(cache, "get", lambda *a, **kw: reads.append(a[0]) or real_get(*a, **kw))
+    second = client.get("/news/")
+    assert (first[HIT_HEADER], second[HIT_HEADER], second.content) == ("miss", "hit", first.content)
+    assert not [key for key in reads if key.startswith("cms:page:")]  # the page came from this process
+
+    news = NewsPage(title="二级缓存之后发布的新闻", slug="after-local")
+    tree.news.add_child(instance=news)
+    publish(news)
+    third = client.get("/news/")
+    assert third[HIT_HEADER] == "miss" and "二级缓存之后发布的新闻" in third.content.decode()
+
+    now = pagecache.time.monotonic()
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: now + pagecache.LOCAL_TIMEOUT + 1)
+    fourth = client.get("/news/")
+    assert fourth[HIT_HEADER] == "hit"  # from the shared cache again, the local copy expired
+    assert [key for key in reads if key.startswith("cms:page:")]
+
+
+def test_local_pages_stay_within_their_size():
+    from cms.pagecache import LocalPages
+
+    pages = LocalPages(max_bytes=1000, timeout=60)
+    for n in range(10):
+        pages.set(f"k{n}", (200, [], b"x" * 100))
+    pages.get("k5")  # recently used: kept
+    pages.set("big", (200, [], b"y" * 300))
+    assert pages.get("big") is None  # over an eighth of the budget: never kept locally
+    pages.set("k10", (200, [], b"z" * 100))
+    assert pages.get("k0") is None and pages.get("k5") is not None and pages.get("k10") is not None
+    assert pages._bytes <= 1000

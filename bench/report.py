@@ -23,7 +23,7 @@ def markdown_table(header: tuple[str, ...], rows: list[tuple]) -> str:
 
 
 def render(rows, info: dict, started, args, locked: int, db: str = "sqlite") -> str:
-    label = {"sqlite": "SQLite WAL", "postgres": "PostgreSQL"}[db]
+    label = {"sqlite": "SQLite WAL", "postgres": "PostgreSQL + Redis" if getattr(args, "redis", "") else "PostgreSQL"}[db]
     head = (f"### {label}\n\nRun {started:%Y-%m-%d %H:%M} UTC ({'quick: small volumes, short runs' if args.quick else 'full run'}); "
             f"machine: {info['nproc']} cores, {info['cpu']}; Python {info['python']}, Django {info['django']}, "
             f"Wagtail {info['wagtail']}, Pillow {info['pillow']}; load average at start {info['loadavg']}, "
